@@ -1,0 +1,117 @@
+"""Input and parameter checks shared by the distance functions and the estimators.
+
+Every message names what was wrong, with the value, and says what to do.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Sequence
+
+import joblib
+import numpy as np
+
+__all__ = ["check_texts", "check_separator", "check_n_jobs", "check_int_param", "check_choice_param"]
+
+
+def check_texts(X: Any, name: str = "X") -> list[bytes]:
+    """Validate a 1-D sequence of documents and return them as bytes.
+
+    ``str`` documents are UTF-8 encoded (lone surrogates are kept with
+    ``surrogatepass`` rather than dropped); ``bytes`` are taken as they are, so
+    documents in any encoding, or none, are valid. Both may be mixed. An empty
+    document is valid: it costs the compressor's overhead.
+    """
+    if isinstance(X, (str, bytes, bytearray)):
+        raise ValueError(
+            "Iterable over raw text documents expected, string object received. "
+            f"Pass {name} as a list of documents, e.g. [text] for a single one."
+        )
+    if X is None:
+        raise TypeError(f"{name} is None; expected a 1-D sequence of str or bytes documents.")
+    ndim = getattr(X, "ndim", None)
+    if ndim is not None and ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D sequence of documents, got an array of shape {getattr(X, 'shape', '?')}. "
+            "Select the text column (e.g. df['text']) or ravel a single-column array."
+        )
+    try:
+        items = list(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a 1-D sequence of str or bytes documents, got {type(X).__name__}."
+        ) from None
+    if not items:
+        raise ValueError(f"{name} is empty: at least one document is required.")
+    out = []
+    for i, doc in enumerate(items):
+        if isinstance(doc, bytes):
+            out.append(bytes(doc))
+        elif isinstance(doc, str):
+            out.append(doc.encode("utf-8", "surrogatepass"))
+        elif isinstance(doc, (bytearray, memoryview)):
+            out.append(bytes(doc))
+        else:
+            raise TypeError(
+                f"{name}[{i}] is {doc!r} of type {type(doc).__name__}; every document must be str or bytes. "
+                "Replace missing documents with '' (an empty document is valid) or drop them together "
+                "with their labels."
+            )
+    return out
+
+
+def check_separator(separator: Any, owner: str) -> bytes:
+    if isinstance(separator, str):
+        return separator.encode("utf-8", "surrogatepass")
+    if isinstance(separator, (bytes, bytearray)):
+        return bytes(separator)
+    raise TypeError(
+        f"The 'separator' parameter of {owner} must be a str or bytes (e.g. ' ' as in the paper, "
+        f"or '' for plain concatenation). Got {separator!r} instead."
+    )
+
+
+def check_int_param(value: Any, name: str, owner: str, low: int = 1, allow_none: bool = False) -> Any:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        none = " or None" if allow_none else ""
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be an int in the range [{low}, inf){none}. "
+            f"Got {value!r} instead."
+        )
+    return int(value)
+
+
+def check_choice_param(value: Any, name: str, owner: str, choices: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"The {name!r} parameter of {owner} must be one of {options}. Got {value!r} instead.")
+    return value
+
+
+def check_n_jobs(n_jobs: Any, owner: str) -> int:
+    """Number of worker threads, with joblib's meaning of None (1) and negative values."""
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0):
+        raise ValueError(
+            f"The 'n_jobs' parameter of {owner} must be None, a positive int, or a negative int "
+            f"(-1 for all cores). Got {n_jobs!r} instead."
+        )
+    return int(joblib.effective_n_jobs(n_jobs))
+
+
+def check_working_memory(working_memory: Any, owner: str) -> float:
+    if working_memory is None:
+        from sklearn import get_config
+
+        return float(get_config()["working_memory"])
+    if isinstance(working_memory, bool) or not isinstance(working_memory, numbers.Real) or not working_memory > 0:
+        raise ValueError(
+            f"The 'working_memory' parameter of {owner} must be a positive number of MiB or None. "
+            f"Got {working_memory!r} instead."
+        )
+    return float(working_memory)
+
+
+def as_float_array(values: Any) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float64)
