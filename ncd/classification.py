@@ -245,8 +245,7 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
             dist, ind = job.kneighbors(k)
         return (dist, ind) if return_distance else ind
 
-    def _vote(self, X):
-        dist, ind = self.kneighbors(X)
+    def _vote(self, dist, ind):
         codes = self._y[ind]
         weights = _neighbour_weights(dist, self.weights)
         return codes, weights, _class_scores(codes, weights, len(self.classes_))
@@ -263,10 +262,12 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         ndarray of shape (n_queries,)
             Values from ``classes_``.
         """
-        codes, weights, scores = self._vote(X)
+        return self._predict_from_neighbours(*self.kneighbors(X))
+
+    def _predict_from_neighbours(self, dist, ind):
+        codes, weights, scores = self._vote(dist, ind)
         rng = check_random_state(self.random_state) if self.tie_break == "random" else None
-        winners = _break_ties(scores, codes, weights, self.tie_break, rng)
-        return self.classes_[winners]
+        return self.classes_[_break_ties(scores, codes, weights, self.tie_break, rng)]
 
     def predict_proba(self, X):
         """Vote shares of each class (weighted by 1 / distance when ``weights="distance"``).
@@ -276,7 +277,7 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         ndarray of shape (n_queries, n_classes)
             Rows sum to 1; columns in the order of ``classes_``.
         """
-        scores = self._vote(X)[2]
+        scores = self._vote(*self.kneighbors(X))[2]
         return scores / scores.sum(axis=1, keepdims=True)
 
 

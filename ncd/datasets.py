@@ -1,0 +1,179 @@
+"""Labelled text sets: the one embedded in the package, local files, and local mirrors.
+
+Offline use needs no network: :func:`load_dataset` reads the embedded UDHR
+language-identification set, a folder with ``train`` and ``test`` files, or a
+name from a local mirror (``NCD_DATA_DIR``) laid out as ``NAME/train.jsonl.gz``
+and ``NAME/test.jsonl.gz``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+from importlib.resources import files
+from pathlib import Path
+from typing import NamedTuple
+
+__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "EMBEDDED"]
+
+#: Name of the data set shipped inside the package.
+EMBEDDED = "udhr_langid_small"
+
+_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv")
+
+
+class TextDataset(NamedTuple):
+    """A train/test split of labelled texts."""
+
+    name: str
+    X_train: list
+    y_train: list
+    X_test: list
+    y_test: list
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return open(path, encoding="utf-8", newline="")
+
+
+def _format_of(path: Path) -> str:
+    suffixes = [s for s in path.suffixes if s != ".gz"]
+    fmt = suffixes[-1] if suffixes else ""
+    if fmt not in _SUFFIXES:
+        raise ValueError(
+            f"Cannot tell the format of {str(path)!r}: expected a name ending in .jsonl, .json, .csv or .tsv "
+            "(optionally followed by .gz)."
+        )
+    return fmt
+
+
+def read_labelled_file(path, *, text_column: str = "text", label_column: str = "label") -> tuple[list, list]:
+    """Texts and labels from a JSONL, JSON (a list of objects), CSV or TSV file, optionally gzipped.
+
+    Parameters
+    ----------
+    path : str or path-like
+    text_column, label_column : str, default="text", "label"
+        Keys (JSON) or header names (CSV/TSV) of the two columns.
+
+    Returns
+    -------
+    texts : list of str
+    labels : list
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from ncd.datasets import read_labelled_file
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "tiny.tsv")
+    >>> with open(p, "w") as f:
+    ...     _ = f.write("label\\ttext\\nham\\tsee you at 5\\nspam\\tWIN A PRIZE now\\n")
+    >>> read_labelled_file(p)
+    (['see you at 5', 'WIN A PRIZE now'], ['ham', 'spam'])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such file: {str(path)!r}.")
+    fmt = _format_of(path)
+    with _open_text(path) as f:
+        if fmt == ".jsonl":
+            records = [json.loads(line) for line in f if line.strip()]
+        elif fmt == ".json":
+            records = json.load(f)
+            if not isinstance(records, list):
+                raise ValueError(f"{str(path)!r} must hold a JSON list of objects, got {type(records).__name__}.")
+        else:
+            records = list(csv.DictReader(f, delimiter="\t" if fmt == ".tsv" else ","))
+    texts, labels = [], []
+    for i, rec in enumerate(records):
+        missing = [c for c in (text_column, label_column) if c not in rec]
+        if missing:
+            raise ValueError(
+                f"Record {i} of {str(path)!r} has no column {missing[0]!r}; its columns are {sorted(rec)}. "
+                "Name the right ones with text_column= and label_column= (--text-column/--label-column)."
+            )
+        texts.append(rec[text_column])
+        labels.append(rec[label_column])
+    return texts, labels
+
+
+def _split_file(folder: Path, split: str) -> Path | None:
+    for suffix in _SUFFIXES:
+        for name in (f"{split}{suffix}", f"{split}{suffix}.gz"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def _load_folder(folder: Path, name: str, text_column: str, label_column: str) -> TextDataset:
+    paths = {s: _split_file(folder, s) for s in ("train", "test")}
+    missing = [s for s, p in paths.items() if p is None]
+    if missing:
+        raise FileNotFoundError(
+            f"{str(folder)!r} has no {missing[0]} file; expected {missing[0]}.jsonl[.gz] (or .json/.csv/.tsv)."
+        )
+    X_train, y_train = read_labelled_file(paths["train"], text_column=text_column, label_column=label_column)
+    X_test, y_test = read_labelled_file(paths["test"], text_column=text_column, label_column=label_column)
+    return TextDataset(name, X_train, y_train, X_test, y_test)
+
+
+def _load_embedded() -> TextDataset:
+    data = files("ncd") / "data" / f"{EMBEDDED}.jsonl.gz"
+    parts = {"train": ([], []), "test": ([], [])}
+    with gzip.open(io.BytesIO(data.read_bytes()), "rt", encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            parts[rec["split"]][0].append(rec["text"])
+            parts[rec["split"]][1].append(rec["label"])
+    return TextDataset(EMBEDDED, *parts["train"], *parts["test"])
+
+
+def load_dataset(name_or_path: str = EMBEDDED, *, text_column: str = "text", label_column: str = "label") -> TextDataset:
+    """Load a labelled train/test split, offline.
+
+    Parameters
+    ----------
+    name_or_path : str, default="udhr_langid_small"
+        One of:
+
+        * ``"udhr_langid_small"``: shipped with ncd. 24 languages of the Universal
+          Declaration of Human Rights, 12 training and 6 test paragraphs each.
+        * a folder holding ``train`` and ``test`` files (``.jsonl``, ``.json``,
+          ``.csv`` or ``.tsv``, optionally gzipped);
+        * the name of such a folder inside the directory named by the environment
+          variable ``NCD_DATA_DIR`` (a local mirror, e.g. ``ag_news``).
+    text_column, label_column : str, default="text", "label"
+
+    Returns
+    -------
+    TextDataset
+        ``(name, X_train, y_train, X_test, y_test)``.
+
+    Examples
+    --------
+    >>> from ncd.datasets import load_dataset
+    >>> ds = load_dataset()
+    >>> len(ds.X_train), len(ds.X_test), len(set(ds.y_train))
+    (288, 144, 24)
+    """
+    if name_or_path == EMBEDDED:
+        return _load_embedded()
+    path = Path(name_or_path)
+    if path.is_dir():
+        return _load_folder(path, path.name, text_column, label_column)
+    mirror = os.environ.get("NCD_DATA_DIR")
+    if mirror and (Path(mirror) / name_or_path).is_dir():
+        return _load_folder(Path(mirror) / name_or_path, name_or_path, text_column, label_column)
+    hint = (
+        f"NCD_DATA_DIR={mirror!r} has no folder {name_or_path!r}"
+        if mirror
+        else "set NCD_DATA_DIR to a folder of data sets (NAME/train.jsonl.gz, NAME/test.jsonl.gz)"
+    )
+    raise FileNotFoundError(
+        f"No data set {name_or_path!r}: it is not {EMBEDDED!r} (shipped with ncd), not a folder, and {hint}."
+    )
