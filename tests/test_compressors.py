@@ -1,0 +1,306 @@
+"""Compressors: the conformance suite every registered one passes, and each one's specifics."""
+
+import bz2
+import gzip
+import lzma
+import pickle
+import random
+import sys
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from ncd.compressors import (
+    Compressor,
+    GzipCompressor,
+    LzmaCompressor,
+    ZstdCompressor,
+    available_compressors,
+    get_compressor,
+    register_compressor,
+)
+from ncd.compressors import _registry
+
+BUILTIN = ["brotli", "bz2", "deflate", "gzip", "lzma", "ppmd", "zlib", "zstd"]
+
+ENGLISH = (
+    b"All human beings are born free and equal in dignity and rights. They are endowed with reason "
+    b"and conscience and should act towards one another in a spirit of brotherhood."
+)
+OTHER = b"Stocks fell sharply on Tuesday as investors weighed new inflation figures from the central bank."
+
+
+def _random_bytes(n, seed=0):
+    return random.Random(seed).randbytes(n)
+
+
+@pytest.fixture(params=BUILTIN)
+def compressor(request):
+    if request.param == "ppmd":
+        pytest.importorskip("pyppmd", reason="the optional ppmd backend (pip install 'ncd[ppmd]') is not installed")
+    return get_compressor(request.param)
+
+
+# -- conformance: every built-in compressor -------------------------------------------
+
+
+def test_builtins_are_registered():
+    assert set(BUILTIN) <= set(available_compressors())
+
+
+def test_code_length_is_nonnegative_float_and_deterministic(compressor):
+    for data in (b"", b"a", ENGLISH, _random_bytes(500)):
+        first = compressor.code_length(data)
+        assert isinstance(first, float)
+        assert first >= 0
+        assert compressor.code_length(data) == first
+        assert get_compressor(compressor.get_config()).code_length(data) == first
+
+
+def test_overhead_is_the_empty_input(compressor):
+    assert compressor.overhead == compressor.code_length(b"")
+    assert compressor.code_length(ENGLISH) > compressor.overhead
+
+
+def test_batch_and_joint_lengths_match_single_calls(compressor):
+    items = [b"", ENGLISH, OTHER, _random_bytes(64)]
+    assert compressor.code_lengths(items).tolist() == [compressor.code_length(b) for b in items]
+    assert compressor.code_lengths(iter(items)).tolist() == [compressor.code_length(b) for b in items]
+    joint = compressor.joint_code_lengths(ENGLISH, items, b"|")
+    assert joint.tolist() == [compressor.code_length(ENGLISH + b"|" + y) for y in items]
+
+
+def test_config_round_trip_equality_hash_and_repr(compressor):
+    config = compressor.get_config()
+    assert config["id"] == compressor.id
+    clone = get_compressor(config)
+    assert clone == compressor and clone is not compressor
+    assert hash(clone) == hash(compressor)
+    assert type(compressor).__name__ in repr(compressor)
+    for name, value in compressor.get_params().items():
+        assert f"{name}={value!r}" in repr(compressor)
+
+
+def test_pickle_round_trip_after_use(compressor):
+    before = compressor.code_length(ENGLISH)  # builds any per-thread state first
+    restored = pickle.loads(pickle.dumps(compressor))
+    assert restored == compressor
+    assert restored.code_length(ENGLISH) == before
+
+
+def test_thread_safe(compressor):
+    items = [ENGLISH[: 20 + 7 * i] + OTHER[: i * 3] for i in range(40)]
+    expected = [compressor.code_length(b) for b in items]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(compressor.code_length, items * 3))
+    assert got == expected * 3
+
+
+def test_behaves_as_a_compressor(compressor):
+    """Redundancy is found: C(xx) is far below 2 C(x); related texts share more than unrelated ones."""
+    cx = compressor.code_length(ENGLISH)
+    cxx = compressor.code_length(ENGLISH + b" " + ENGLISH)
+    assert cxx < 1.5 * cx
+    assert compressor.code_length(ENGLISH * 20) < 0.5 * 20 * 8 * len(ENGLISH)
+    rnd = _random_bytes(2000)
+    assert compressor.code_length(rnd) > 0.95 * 8 * len(rnd)  # random bytes do not compress
+
+
+def test_set_params_changes_output_and_rejects_unknown_names(compressor):
+    params = compressor.get_params()
+    assert compressor.set_params(**params) is compressor
+    with pytest.raises(ValueError, match="Invalid parameter 'nonsense'"):
+        compressor.set_params(nonsense=1)
+
+
+# -- specifics ---------------------------------------------------------------------------
+
+
+def test_gzip_is_exactly_the_papers_gzip():
+    rng = random.Random(1)
+    samples = [b"", b"a", ENGLISH, OTHER, _random_bytes(3000, seed=2)]
+    samples += [bytes(rng.choice(b"abc ") for _ in range(rng.randrange(1, 400))) for _ in range(200)]
+    gz = GzipCompressor()
+    for data in samples:
+        assert gz.code_length(data) == 8 * len(gzip.compress(data, compresslevel=9, mtime=0))
+    gz1 = GzipCompressor(level=1)
+    assert gz1.code_length(ENGLISH * 5) == 8 * len(gzip.compress(ENGLISH * 5, compresslevel=1, mtime=0))
+
+
+def test_zlib_deflate_bz2_lzma_match_their_libraries():
+    for data in (b"", ENGLISH, OTHER * 3):
+        assert get_compressor("zlib").code_length(data) == 8 * len(zlib.compress(data, 9))
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        assert get_compressor("deflate").code_length(data) == 8 * len(c.compress(data) + c.flush())
+        assert get_compressor("bz2").code_length(data) == 8 * len(bz2.compress(data, 9))
+        assert get_compressor("lzma").code_length(data) == 8 * len(lzma.compress(data))
+
+
+@pytest.mark.parametrize(
+    "spec, empty_bytes",
+    [
+        ("gzip", 20),
+        ("zlib", 8),
+        ("deflate", 2),
+        ("bz2", 14),
+        ("lzma", 32),
+        ({"id": "lzma", "format": "raw"}, 1),
+        ("zstd", 9),
+        ({"id": "zstd", "frame_extras": False}, 5),
+        ("brotli", 1),
+    ],
+)
+def test_documented_overheads(spec, empty_bytes):
+    assert get_compressor(spec).overhead == 8 * empty_bytes
+
+
+def test_container_free_variants_are_shorter_by_their_headers():
+    assert get_compressor("deflate").code_length(ENGLISH) == get_compressor("zlib").code_length(ENGLISH) - 6 * 8
+    raw, xz = LzmaCompressor(format="raw"), LzmaCompressor()
+    assert raw.code_length(ENGLISH) < xz.code_length(ENGLISH) - 8 * 30
+    lean, full = ZstdCompressor(frame_extras=False), ZstdCompressor()
+    assert lean.code_length(ENGLISH) <= full.code_length(ENGLISH) - 4 * 8
+
+
+def test_zstd_set_params_rebuilds_its_context():
+    z = ZstdCompressor(level=1)
+    data = b" ".join(ENGLISH[i:] + OTHER[: 3 * i] for i in range(60))
+    at1 = z.code_length(data)  # builds and caches the level-1 context
+    z.set_params(level=19)
+    assert z.code_length(data) == ZstdCompressor(level=19).code_length(data)
+    assert z.code_length(data) < at1
+
+
+def test_ppmd_matches_pyppmd():
+    pyppmd = pytest.importorskip("pyppmd")
+    enc = pyppmd.Ppmd7Encoder(6, 16 << 20)
+    assert get_compressor("ppmd").code_length(ENGLISH) == 8 * len(enc.encode(ENGLISH) + enc.flush(endmark=False))
+
+
+def test_ppmd_missing_backend_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyppmd", None)  # makes "import pyppmd" raise ImportError
+    with pytest.raises(ImportError, match=r'pip install "ncd\[ppmd\]"'):
+        get_compressor("ppmd").code_length(b"x")
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"id": "gzip", "level": 12}, r"'level' parameter of GzipCompressor must be an int in the range \[0, 9\]. Got 12"),
+        ({"id": "zstd", "level": 0}, r"'level' parameter of ZstdCompressor .* Got 0"),
+        ({"id": "lzma", "format": "zip"}, r"'format' parameter of LzmaCompressor must be one of 'xz', 'raw'. Got 'zip'"),
+        ({"id": "brotli", "mode": "poetry"}, r"'mode' parameter of BrotliCompressor .* Got 'poetry'"),
+        ({"id": "bz2", "level": 1.5}, r"Got 1.5"),
+    ],
+)
+def test_bad_settings_name_the_value(spec, message):
+    with pytest.raises(ValueError, match=message):
+        get_compressor(spec).code_length(b"x")
+
+
+# -- the registry -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    monkeypatch.setattr(_registry, "_registry", dict(_registry._registry))
+    monkeypatch.setattr(_registry, "_entry_points_loaded", False)
+    return _registry
+
+
+def test_unknown_id_lists_the_available_ones():
+    with pytest.raises(ValueError, match=r"Unknown compressor 'zstdd'. Available: brotli, bz2, deflate, gzip"):
+        get_compressor("zstdd")
+
+
+def test_get_compressor_accepts_instances_configs_and_rejects_other_things():
+    z = ZstdCompressor(level=7)
+    assert get_compressor(z) is z
+    assert get_compressor({"id": "zstd", "level": 7}) == z
+    with pytest.raises(ValueError, match="needs an 'id' key"):
+        get_compressor({"level": 7})
+    with pytest.raises(TypeError, match="got 3 of type int"):
+        get_compressor(3)
+    with pytest.raises(TypeError, match="level2"):
+        get_compressor({"id": "zstd", "level2": 7})
+
+
+def test_register_duplicate_raises_unless_forced(clean_registry):
+    class Fake(Compressor):
+        id = "gzip"
+
+        def code_length(self, data):
+            return 0.0
+
+    with pytest.raises(ValueError, match="already registered.*force=True"):
+        register_compressor(Fake)
+    assert register_compressor(Fake, force=True) is Fake
+    assert isinstance(get_compressor("gzip"), Fake)
+    register_compressor(GzipCompressor, force=True)
+
+
+def test_register_validates_the_class(clean_registry):
+    class NoId(Compressor):
+        def code_length(self, data):
+            return 0.0
+
+    with pytest.raises(ValueError, match="non-empty string class attribute 'id'"):
+        register_compressor(NoId)
+    with pytest.raises(TypeError, match="subclass of ncd.compressors.Compressor"):
+        register_compressor(object)
+
+
+def test_entry_points_are_loaded_lazily(clean_registry, monkeypatch):
+    class Plugin(Compressor):
+        id = "plugin-len"
+
+        def __init__(self, scale=1):
+            self.scale = scale
+
+        def code_length(self, data):
+            return 8.0 * len(data) * self.scale
+
+    class EP:
+        def __init__(self, name, target, value="pkg:Obj"):
+            self.name, self.value, self._target = name, value, target
+
+        def load(self):
+            if isinstance(self._target, Exception):
+                raise self._target
+            return self._target
+
+    broken = EP("broken", ImportError("no module named pkg"))
+    shadow = EP("gzip", Plugin)  # may not replace a built-in
+    monkeypatch.setattr(clean_registry, "entry_points", lambda group: [EP("plugin-len", Plugin), broken, shadow])
+    with pytest.warns(RuntimeWarning, match="Could not load the compressor entry point 'broken'"):
+        assert "plugin-len" in available_compressors()
+    assert get_compressor({"id": "plugin-len", "scale": 2}).code_length(b"ab") == 32.0
+    assert isinstance(get_compressor("gzip"), GzipCompressor)
+
+
+def test_subclass_with_var_kwargs_is_rejected():
+    class Loose(Compressor):
+        id = "loose"
+
+        def __init__(self, **kw):
+            pass
+
+    with pytest.raises(TypeError, match="named arguments"):
+        Loose().get_params()
+
+
+def test_a_probability_model_is_a_compressor_too():
+    """A model's code length is sum(-log2 p): here a fixed uniform model over bytes, 8 bits each."""
+
+    class Uniform(Compressor):
+        id = "uniform-test"
+
+        def code_length(self, data):
+            p = np.full(len(data), 1 / 256)
+            return float(-np.log2(p).sum())
+
+    u = Uniform()
+    assert u.code_length(b"abcd") == 32.0
+    assert u.overhead == 0.0
