@@ -91,11 +91,26 @@ def read_labelled_file(path, *, text_column: str = "text", label_column: str = "
             records = list(csv.DictReader(f, delimiter="\t" if fmt == ".tsv" else ","))
     texts, labels = [], []
     for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            raise ValueError(
+                f"Record {i} of {str(path)!r} is {rec!r}, not an object; expected one "
+                f'{{"{text_column}": ..., "{label_column}": ...}} object per record.'
+            )
+        if None in rec:  # csv.DictReader puts surplus fields under the key None
+            raise ValueError(
+                f"Row {i + 1} of {str(path)!r} has more fields than the header ({rec[None]!r} left over); "
+                "quote fields that contain the delimiter."
+            )
         missing = [c for c in (text_column, label_column) if c not in rec]
         if missing:
             raise ValueError(
                 f"Record {i} of {str(path)!r} has no column {missing[0]!r}; its columns are {sorted(rec)}. "
                 "Name the right ones with text_column= and label_column= (--text-column/--label-column)."
+            )
+        if rec[text_column] is None or rec[label_column] is None:
+            raise ValueError(
+                f"Row {i + 1} of {str(path)!r} has fewer fields than the header: {rec!r}. "
+                "Every row needs a text and a label."
             )
         texts.append(rec[text_column])
         labels.append(rec[label_column])

@@ -34,3 +34,9 @@ def shared_data():
             "set NCD_SHARED_DATA to another copy to run this test)"
         )
     return SHARED_DATA
+
+
+@pytest.fixture
+def load_split(shared_data):
+    """``read_split``, available only where the real data is (skips otherwise)."""
+    return read_split

@@ -1,0 +1,321 @@
+"""Tests for ncd.datasets: reading labelled files and loading train/test splits."""
+
+import csv
+import gzip
+import json
+from collections import Counter
+
+import pytest
+
+from ncd.datasets import EMBEDDED, TextDataset, load_dataset, read_labelled_file
+
+TEXTS = ["see you at 5", "WIN A PRIZE now, call 0800", 'she said "hi"\tand left']
+LABELS = ["ham", "spam", "ham"]
+
+
+def _records(texts=TEXTS, labels=LABELS, text_column="text", label_column="label"):
+    return [{label_column: lab, text_column: txt} for txt, lab in zip(texts, labels)]
+
+
+def _write_jsonl(path, records, opener=open):
+    with opener(path, "wt", encoding="utf-8") as f:
+        for rec in records:
+            f.write(json.dumps(rec) + "\n")
+
+
+def _write_delimited(path, records, delimiter):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(records[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(records)
+
+
+# --------------------------------------------------------------------------- read_labelled_file
+
+
+def test_read_jsonl(tmp_path):
+    p = tmp_path / "data.jsonl"
+    _write_jsonl(p, _records())
+    assert read_labelled_file(p) == (TEXTS, LABELS)
+
+
+def test_read_jsonl_skips_blank_lines_and_keeps_label_types(tmp_path):
+    p = tmp_path / "data.jsonl"
+    p.write_text('{"text": "a", "label": 1}\n\n   \n{"text": "b", "label": 0}\n', encoding="utf-8")
+    texts, labels = read_labelled_file(p)
+    assert texts == ["a", "b"]
+    assert labels == [1, 0]
+    assert all(type(lab) is int for lab in labels)
+
+
+def test_read_json_list(tmp_path):
+    p = tmp_path / "data.json"
+    p.write_text(json.dumps(_records()), encoding="utf-8")
+    assert read_labelled_file(p) == (TEXTS, LABELS)
+
+
+def test_read_csv(tmp_path):
+    p = tmp_path / "data.csv"
+    # Texts with commas, quotes and a tab survive CSV quoting.
+    _write_delimited(p, _records(), ",")
+    assert read_labelled_file(p) == (TEXTS, LABELS)
+
+
+def test_read_csv_with_embedded_newline(tmp_path):
+    p = tmp_path / "data.csv"
+    texts = ["line one\nline two", "plain"]
+    _write_delimited(p, _records(texts, ["a", "b"]), ",")
+    assert read_labelled_file(p) == (texts, ["a", "b"])
+
+
+def test_read_tsv(tmp_path):
+    p = tmp_path / "data.tsv"
+    texts = ["see you at 5", "WIN, A PRIZE, now", "third one"]
+    _write_delimited(p, _records(texts, LABELS), "\t")
+    assert read_labelled_file(p) == (texts, LABELS)
+
+
+def test_read_tsv_written_by_hand(tmp_path):
+    p = tmp_path / "tiny.tsv"
+    p.write_text("label\ttext\nham\tsee you at 5\nspam\tWIN A PRIZE now\n", encoding="utf-8")
+    assert read_labelled_file(str(p)) == (["see you at 5", "WIN A PRIZE now"], ["ham", "spam"])
+
+
+def test_read_gzipped_jsonl(tmp_path):
+    p = tmp_path / "data.jsonl.gz"
+    _write_jsonl(p, _records(), opener=gzip.open)
+    # It really is compressed, so the reader must decompress it.
+    assert p.read_bytes()[:2] == b"\x1f\x8b"
+    assert read_labelled_file(p) == (TEXTS, LABELS)
+
+
+def test_read_gzipped_csv(tmp_path):
+    p = tmp_path / "data.csv.gz"
+    with gzip.open(p, "wt", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["text", "label"])
+        writer.writeheader()
+        writer.writerows(_records())
+    assert read_labelled_file(p) == (TEXTS, LABELS)
+
+
+def test_read_non_ascii_utf8(tmp_path):
+    p = tmp_path / "data.jsonl"
+    texts = ["Всички хора се раждат свободни", "人人生而自由", "Ñandú café"]
+    p.write_text(
+        "".join(json.dumps({"text": t, "label": i}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    assert read_labelled_file(p) == (texts, [0, 1, 2])
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".csv", ".tsv"])
+def test_custom_columns(tmp_path, suffix):
+    p = tmp_path / f"data{suffix}"
+    recs = [{"body": t, "category": lab, "id": str(i)} for i, (t, lab) in enumerate(zip(TEXTS, LABELS))]
+    if suffix == ".jsonl":
+        _write_jsonl(p, recs)
+    elif suffix == ".json":
+        p.write_text(json.dumps(recs), encoding="utf-8")
+    else:
+        _write_delimited(p, recs, "," if suffix == ".csv" else "\t")
+    assert read_labelled_file(p, text_column="body", label_column="category") == (TEXTS, LABELS)
+    # The default column names are not there.
+    with pytest.raises(ValueError, match="'text'"):
+        read_labelled_file(p)
+
+
+def test_missing_text_column_names_column_and_present_ones(tmp_path):
+    p = tmp_path / "data.jsonl"
+    _write_jsonl(p, [{"text": "ok", "label": "a"}, {"body": "no text key", "label": "b"}])
+    with pytest.raises(ValueError) as info:
+        read_labelled_file(p)
+    msg = str(info.value)
+    assert "'text'" in msg
+    assert "Record 1" in msg
+    assert "body" in msg and "label" in msg  # the columns it does have
+
+
+def test_missing_label_column_csv(tmp_path):
+    p = tmp_path / "data.csv"
+    p.write_text("text,category\nhello,a\n", encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        read_labelled_file(p)
+    msg = str(info.value)
+    assert "'label'" in msg
+    assert "'category'" in msg and "'text'" in msg
+    assert "label_column" in msg
+
+
+@pytest.mark.parametrize("name", ["data.txt", "data.txt.gz", "data", "data.xml"])
+def test_unknown_suffix(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(b"text,label\nhello,a\n")
+    with pytest.raises(ValueError) as info:
+        read_labelled_file(p)
+    msg = str(info.value)
+    for fmt in (".jsonl", ".json", ".csv", ".tsv"):
+        assert fmt in msg
+    assert name in msg
+
+
+def test_missing_file(tmp_path):
+    p = tmp_path / "nowhere" / "data.jsonl"
+    with pytest.raises(FileNotFoundError) as info:
+        read_labelled_file(p)
+    assert str(p) in str(info.value)
+
+
+def test_directory_is_not_a_file(tmp_path):
+    d = tmp_path / "folder.jsonl"
+    d.mkdir()
+    with pytest.raises(FileNotFoundError, match="folder.jsonl"):
+        read_labelled_file(d)
+
+
+def test_json_object_instead_of_list(tmp_path):
+    p = tmp_path / "data.json"
+    p.write_text(json.dumps({"text": "hello", "label": "a"}), encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        read_labelled_file(p)
+    assert "list" in str(info.value)
+    assert "dict" in str(info.value)
+
+
+def test_empty_jsonl_gives_empty_lists(tmp_path):
+    p = tmp_path / "data.jsonl"
+    p.write_text("", encoding="utf-8")
+    assert read_labelled_file(p) == ([], [])
+
+
+# --------------------------------------------------------------------------- load_dataset
+
+
+def test_load_embedded_default():
+    ds = load_dataset()
+    assert isinstance(ds, TextDataset)
+    assert ds.name == EMBEDDED == "udhr_langid_small"
+    assert len(ds.X_train) == len(ds.y_train) == 288
+    assert len(ds.X_test) == len(ds.y_test) == 144
+    train_counts, test_counts = Counter(ds.y_train), Counter(ds.y_test)
+    assert len(train_counts) == 24
+    assert set(train_counts) == set(test_counts)
+    assert set(train_counts.values()) == {12}
+    assert set(test_counts.values()) == {6}
+    for text in ds.X_train + ds.X_test:
+        assert isinstance(text, str) and text.strip()
+
+
+def test_load_embedded_by_name_equals_default():
+    assert load_dataset(EMBEDDED) == load_dataset()
+
+
+def test_load_embedded_train_and_test_disjoint():
+    ds = load_dataset()
+    assert not set(ds.X_train) & set(ds.X_test)
+
+
+def test_load_folder_csv(tmp_path):
+    folder = tmp_path / "my_set"
+    folder.mkdir()
+    _write_delimited(folder / "train.csv", _records(["a b c", "1 2 3"], ["letters", "digits"]), ",")
+    _write_delimited(folder / "test.csv", _records(["d e f"], ["letters"]), ",")
+    ds = load_dataset(str(folder))
+    assert ds == TextDataset("my_set", ["a b c", "1 2 3"], ["letters", "digits"], ["d e f"], ["letters"])
+    # A Path works too.
+    assert load_dataset(folder) == ds
+
+
+def test_load_folder_custom_columns(tmp_path):
+    folder = tmp_path / "cols"
+    folder.mkdir()
+    _write_jsonl(folder / "train.jsonl", [{"body": "x", "y": 1}])
+    _write_jsonl(folder / "test.jsonl.gz", [{"body": "z", "y": 2}], opener=gzip.open)
+    ds = load_dataset(folder, text_column="body", label_column="y")
+    assert (ds.X_train, ds.y_train, ds.X_test, ds.y_test) == (["x"], [1], ["z"], [2])
+
+
+def test_load_folder_without_test(tmp_path):
+    folder = tmp_path / "half"
+    folder.mkdir()
+    _write_delimited(folder / "train.csv", _records(), ",")
+    with pytest.raises(FileNotFoundError) as info:
+        load_dataset(folder)
+    msg = str(info.value)
+    assert "test" in msg
+    assert "half" in msg
+
+
+def test_load_from_mirror(tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    (mirror / "toy").mkdir(parents=True)
+    train = [{"text": f"train text {i}", "label": i % 2} for i in range(5)]
+    test = [{"text": f"test text {i}", "label": i % 2} for i in range(3)]
+    _write_jsonl(mirror / "toy" / "train.jsonl.gz", train, opener=gzip.open)
+    _write_jsonl(mirror / "toy" / "test.jsonl.gz", test, opener=gzip.open)
+    monkeypatch.chdir(tmp_path)  # "toy" is not a folder here: it must come from the mirror
+    monkeypatch.setenv("NCD_DATA_DIR", str(mirror))
+    ds = load_dataset("toy")
+    assert ds.name == "toy"
+    assert ds.X_train == [r["text"] for r in train]
+    assert ds.y_train == [r["label"] for r in train]
+    assert ds.X_test == [r["text"] for r in test]
+    assert ds.y_test == [r["label"] for r in test]
+
+
+def test_unknown_name_with_mirror(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NCD_DATA_DIR", str(tmp_path))
+    with pytest.raises(FileNotFoundError) as info:
+        load_dataset("no_such_set")
+    msg = str(info.value)
+    assert "NCD_DATA_DIR" in msg
+    assert "no_such_set" in msg
+
+
+def test_unknown_name_without_mirror(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NCD_DATA_DIR", raising=False)
+    with pytest.raises(FileNotFoundError) as info:
+        load_dataset("no_such_set")
+    assert "NCD_DATA_DIR" in str(info.value)
+    assert "no_such_set" in str(info.value)
+
+
+def _read_gz_jsonl(path):
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_load_real_sms_spam_from_mirror(shared_data, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NCD_DATA_DIR", str(shared_data))
+    ds = load_dataset("sms_spam")
+    assert ds.name == "sms_spam"
+    for split, X, y in (("train", ds.X_train, ds.y_train), ("test", ds.X_test, ds.y_test)):
+        path = shared_data / "sms_spam" / f"{split}.jsonl.gz"
+        with gzip.open(path, "rb") as f:
+            n_lines = sum(1 for line in f if line.strip())
+        assert n_lines > 0
+        assert len(X) == len(y) == n_lines
+        recs = _read_gz_jsonl(path)
+        assert X == [r["text"] for r in recs]
+        assert y == [r["label"] for r in recs]
+
+
+# -- malformed files: each gets a ValueError that says what is wrong -----------------------
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("short.csv", "text,label\nhello\n", r"Row 1 .* fewer fields than the header"),
+        ("long.csv", "label,body\nx,a,b\n", r"Row 1 .* more fields than the header \(\['b'\] left over\)"),
+        ("strings.json", '["text label"]', r"Record 0 .* is 'text label', not an object"),
+        ("numbers.jsonl", "1\n2\n", r"Record 0 .* is 1, not an object"),
+    ],
+)
+def test_malformed_records(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        read_labelled_file(path)
