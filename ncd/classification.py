@@ -47,19 +47,15 @@ class _CompressionDistanceBase(BaseEstimator):
                 raise type(exc)(f"The 'compressor' parameter of {owner}: {exc}") from None
         return compressor, separator, n_jobs
 
-    def _fit_texts(self, X) -> list[bytes]:
+    def _fit_texts(self, texts: list[bytes]) -> None:
+        """Store validated texts (from :func:`check_texts`) and compute each C(x) once."""
         self.compressor_, self._separator, self._n_jobs = self._validate_common()
-        texts = check_texts(X, "X")
         self._fit_X = texts
         self._fit_lengths = _code_lengths(self.compressor_, texts, self._n_jobs)
         self.n_samples_fit_ = len(texts)
-        return texts
 
-    def _pairwise(self, X) -> _Pairwise:
-        """A pairwise job of the query texts X against the fitted texts."""
-        check_is_fitted(self, "n_samples_fit_")
-        texts = check_texts(X, "X")
-        lengths = _code_lengths(self.compressor_, texts, self._n_jobs)
+    def _job(self, texts: list[bytes], lengths: np.ndarray) -> _Pairwise:
+        """A pairwise job of the given query texts against the fitted texts."""
         return _Pairwise(
             texts,
             self._fit_X,
@@ -73,20 +69,15 @@ class _CompressionDistanceBase(BaseEstimator):
             self.verbose,
         )
 
+    def _pairwise(self, X) -> _Pairwise:
+        """The query texts X against the fitted texts."""
+        check_is_fitted(self, "n_samples_fit_")
+        texts = check_texts(X, "X")
+        return self._job(texts, _code_lengths(self.compressor_, texts, self._n_jobs))
+
     def _self_pairwise(self) -> _Pairwise:
         """The fitted texts against themselves, reusing their cached lengths."""
-        return _Pairwise(
-            self._fit_X,
-            self._fit_X,
-            self._fit_lengths,
-            self._fit_lengths,
-            self.compressor_,
-            self.metric,
-            self._separator,
-            self._n_jobs,
-            check_working_memory(None, type(self).__name__),
-            self.verbose,
-        )
+        return self._job(self._fit_X, self._fit_lengths)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -201,9 +192,9 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         check_int_param(self.n_neighbors, "n_neighbors", owner)
         check_choice_param(self.weights, "weights", owner, WEIGHTS)
         check_choice_param(self.tie_break, "tie_break", owner, TIE_BREAKS)
-        n_texts = len(check_texts(X, "X"))
-        self.classes_, self._y = _encode_labels(y, n_texts)
-        self._fit_texts(X)
+        texts = check_texts(X, "X")
+        self.classes_, self._y = _encode_labels(y, len(texts))
+        self._fit_texts(texts)
         return self
 
     def _check_k(self, n_neighbors, n_candidates: int) -> int:
@@ -349,7 +340,7 @@ class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Compres
     def fit(self, X, y=None):
         """Store the texts and their code lengths. ``y`` is ignored."""
         self._check_output()
-        self._fit_texts(X)
+        self._fit_texts(check_texts(X, "X"))
         return self
 
     def _finish(self, D: np.ndarray) -> np.ndarray:

@@ -304,3 +304,35 @@ def test_a_probability_model_is_a_compressor_too():
     u = Uniform()
     assert u.code_length(b"abcd") == 32.0
     assert u.overhead == 0.0
+
+
+# -- the reused deflate stream -----------------------------------------------------------
+
+
+def test_libz_path_is_used_on_linux():
+    from ncd.compressors._libz import libz_available
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the shared libz is looked up as libz.so.1 on Linux; elsewhere the fallback may be in use")
+    assert libz_available()
+
+
+@pytest.mark.parametrize("wbits", [31, 15, -15])
+@pytest.mark.parametrize("level", [1, 6, 9])
+def test_reused_stream_is_bit_identical_to_zlib(level, wbits):
+    from ncd.compressors._libz import deflate_length
+
+    rng = random.Random(level * 100 + wbits)
+    words = [b"the", b"cat", b"sat", b"on", b"mat", b"\x00\xff", b"stocks", b"fell"]
+    samples = [b"", _random_bytes(70_000, seed=3), ENGLISH * 400]  # larger than the first output buffer
+    samples += [b" ".join(rng.choice(words) for _ in range(rng.randrange(0, 120))) for _ in range(3000)]
+    samples += [rng.randbytes(rng.randrange(0, 600)) for _ in range(500)]
+
+    def reference(data):
+        c = zlib.compressobj(level, zlib.DEFLATED, wbits)
+        return len(c.compress(data) + c.flush())
+
+    expected = [reference(b) for b in samples]
+    assert [deflate_length(b, level, wbits) for b in samples] == expected
+    with ThreadPoolExecutor(3) as pool:  # one stream per thread, interleaved calls
+        assert list(pool.map(lambda b: deflate_length(b, level, wbits), samples)) == expected

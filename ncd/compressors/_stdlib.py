@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import bz2
 import lzma
-import sys
-import zlib
-
 from ._base import Compressor
+from ._libz import deflate_length
 from ._validation import check_choice, check_int
 
 __all__ = ["GzipCompressor", "ZlibCompressor", "DeflateCompressor", "Bz2Compressor", "LzmaCompressor"]
-
-if sys.version_info >= (3, 11):
-
-    def _deflate(data: bytes, level: int, wbits: int) -> bytes:
-        return zlib.compress(data, level, wbits)
-
-else:  # pragma: no cover - zlib.compress takes wbits from 3.11 on
-
-    def _deflate(data: bytes, level: int, wbits: int) -> bytes:
-        c = zlib.compressobj(level, zlib.DEFLATED, wbits)
-        return c.compress(data) + c.flush()
-
 
 class GzipCompressor(Compressor):
     """gzip, as in Jiang et al. (2023): ``8 * len(gzip.compress(data, level, mtime=0))``.
 
     The length is that of the whole gzip container (10-byte header, 8-byte
-    trailer), so the empty input costs 20 bytes (160 bits). The bytes are made by
-    zlib with ``wbits=31`` (the same stream ``gzip.compress`` writes), which avoids
-    the gzip module's Python-level overhead; the tests check the lengths against
-    :func:`gzip.compress`.
+    trailer), so the empty input costs 20 bytes (160 bits). The stream is the one
+    ``gzip.compress`` writes, made by zlib with ``wbits=31`` from a deflate state
+    that each thread reuses (see ``ncd.compressors._libz``); the tests check the
+    lengths against :func:`gzip.compress`.
 
     Parameters
     ----------
@@ -45,7 +31,7 @@ class GzipCompressor(Compressor):
         self.level = level
 
     def code_length(self, data: bytes) -> float:
-        return 8.0 * len(_deflate(data, check_int(self.level, "level", self, 0, 9), 31))
+        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), 31)
 
 
 class ZlibCompressor(Compressor):
@@ -60,7 +46,7 @@ class ZlibCompressor(Compressor):
         self.level = level
 
     def code_length(self, data: bytes) -> float:
-        return 8.0 * len(_deflate(data, check_int(self.level, "level", self, 0, 9), 15))
+        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), 15)
 
 
 class DeflateCompressor(Compressor):
@@ -77,7 +63,7 @@ class DeflateCompressor(Compressor):
         self.level = level
 
     def code_length(self, data: bytes) -> float:
-        return 8.0 * len(_deflate(data, check_int(self.level, "level", self, 0, 9), -15))
+        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), -15)
 
 
 class Bz2Compressor(Compressor):

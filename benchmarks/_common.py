@@ -1,0 +1,55 @@
+"""What every benchmark shares: the machine, the data, and writing results beside the script."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED_DATA = Path(os.environ.get("NCD_SHARED_DATA", HERE.parents[1] / "shared" / "data"))
+
+
+def machine() -> dict:
+    import numpy
+    import sklearn
+
+    import ncd
+
+    cpu = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "ncd": ncd.__version__,
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
+def read_split(name: str, split: str, limit: int | None = None):
+    """Texts and labels of one split of a data set in ../shared/data (first ``limit`` of them)."""
+    from ncd.datasets import load_dataset
+
+    if not (SHARED_DATA / name).is_dir():
+        raise SystemExit(
+            f"{SHARED_DATA / name} not found: the benchmarks read the real data sets from ../shared/data "
+            "(or the folder named by NCD_SHARED_DATA)."
+        )
+    ds = load_dataset(SHARED_DATA / name)
+    texts, labels = (ds.X_train, ds.y_train) if split == "train" else (ds.X_test, ds.y_test)
+    return texts[:limit], labels[:limit]
+
+
+def write_results(stem: str, result: dict, markdown: str) -> None:
+    (HERE / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (HERE / f"{stem}.md").write_text(markdown)
+    print(json.dumps(result, indent=2))
