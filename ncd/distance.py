@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator, NamedTuple, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
+from . import _kernels
 from ._validation import (
     check_choice_param,
     check_int_param,
@@ -177,6 +178,7 @@ class _Pairwise:
     def __init__(self, xs, ys, cx, cy, compressor, metric, separator, n_jobs, working_memory, verbose):
         self.xs, self.ys, self.cx, self.cy = xs, ys, cx, cy
         self.compressor = compressor
+        self.metric_name = metric
         self.metric = METRICS[metric]
         self.separator = separator
         self.n_jobs = n_jobs
@@ -189,8 +191,8 @@ class _Pairwise:
         cyx = self.compressor.code_lengths([y + sep + x for y in ys]) if self.metric.both_orders else None
         return cxy, cyx
 
-    def blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray]]:
-        """Yield ``(start, stop, distances of rows start:stop against every y)``."""
+    def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
+        """Yield ``(start, stop, C(x + sep + y), C(y + sep + x) or None)`` for rows start:stop."""
         n_x, n_y = len(self.xs), len(self.ys)
         n_arrays = 3 if self.metric.both_orders else 2
         rows = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
@@ -210,12 +212,17 @@ class _Pairwise:
                     if cyx is not None:
                         cyx[r] = row_yx
                     bar.update(n_y)
-                cx = self.cx[start:stop, None]
-                yield start, stop, self.metric.func(cx, self.cy[None, :], cxy, cyx)
+                yield start, stop, cxy, cyx
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
+
+    def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
+        """Yield ``(start, stop, distances of rows start:stop against every y)``."""
+        for start, stop, cxy, cyx in self.length_blocks():
+            yield start, stop, _kernels.metric_block(self.metric_name, self.cx[start:stop], self.cy, cxy, cyx,
+                                                     self.n_jobs)
 
     def full(self) -> np.ndarray:
         out = np.empty((len(self.xs), len(self.ys)))
@@ -228,32 +235,17 @@ class _Pairwise:
 
         With ``exclude_self`` (xs and ys are the same texts) each x's own index is
         left out, as scikit-learn's ``kneighbors(X=None)`` does; duplicates stay.
+        Only the (n_x, k) result and one block of lengths are ever held.
         """
         n_x = len(self.xs)
         dist = np.empty((n_x, n_neighbors))
         ind = np.empty((n_x, n_neighbors), dtype=np.intp)
-        for start, stop, block in self.blocks(desc="neighbours"):
-            if exclude_self:
-                rows = np.arange(stop - start)
-                block[rows, rows + start] = np.inf
-            ind[start:stop] = _smallest_k(block, n_neighbors)
-            dist[start:stop] = np.take_along_axis(block, ind[start:stop], axis=1)
+        for start, stop, cxy, cyx in self.length_blocks(desc="neighbours"):
+            dist[start:stop], ind[start:stop] = _kernels.metric_topk(
+                self.metric_name, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
+                start if exclude_self else -1, self.n_jobs,
+            )
         return dist, ind
-
-
-def _smallest_k(block: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of the k smallest values of each row, ascending, ties by lower index."""
-    n = block.shape[1]
-    if k >= n // 4:
-        return np.argsort(block, axis=1, kind="stable")[:, :k]
-    # argpartition finds the k-th smallest value; every value up to it is a
-    # candidate (so ties at the boundary are all seen), then a stable sort orders them.
-    kth = np.take_along_axis(block, np.argpartition(block, k - 1, axis=1)[:, k - 1 : k], axis=1)
-    out = np.empty((block.shape[0], k), dtype=np.intp)
-    for r in range(block.shape[0]):
-        cand = np.flatnonzero(block[r] <= kth[r, 0])
-        out[r] = cand[np.argsort(block[r, cand], kind="stable")[:k]]
-    return out
 
 
 def code_lengths(X, *, compressor="gzip", n_jobs=None) -> np.ndarray:

@@ -9,7 +9,6 @@ import pytest
 from ncd.compressors import Compressor
 from ncd.distance import (
     METRICS,
-    _smallest_k,
     cdm,
     clm,
     code_lengths,
@@ -156,14 +155,6 @@ def test_equal_distances_come_in_index_order():
     dist, ind = pairwise_kneighbors(["q1", "q2"], ["a", "b", "c", "d", "e"], n_neighbors=3, compressor=Constant())
     assert ind.tolist() == [[0, 1, 2], [0, 1, 2]]
     assert (dist == 0).all()
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_smallest_k_with_many_ties(seed):
-    rng = np.random.default_rng(seed)
-    block = rng.integers(0, 4, size=(20, 200)).astype(float)
-    for k in (1, 2, 7, 49, 50, 200):
-        np.testing.assert_array_equal(_smallest_k(block, k), np.argsort(block, axis=1, kind="stable")[:, :k])
 
 
 def test_code_lengths_function():
