@@ -141,6 +141,7 @@ class _Threads:
     def __enter__(self):
         self.previous = numba.get_num_threads()
         numba.set_num_threads(self.n)
+        return self.n
 
     def __exit__(self, *exc):
         numba.set_num_threads(self.previous)
@@ -172,3 +173,89 @@ def metric_block(metric, cx, cy, cxy, cyx, n_threads=1):
     with _Threads(n_threads):
         _metric_block_nb(code, cx, cy, cxy, cyx, out)
     return out
+
+
+# -- exact deflate lengths of concatenations, libz called from numba ----------------------
+#
+# Not cached (cache=False): the compiled code holds the addresses of libz's functions,
+# which differ from one process to the next. It compiles once per process (about a second).
+
+from .compressors import _libz  # noqa: E402
+
+if numba is not None and _libz.NUMBA_PATH:
+    _c_deflate = _libz.c_deflate
+    _c_deflate_reset = _libz.c_deflate_reset
+
+    @njit(parallel=True, cache=False)
+    def _deflate_joint_block(words, concat, out, x_data, x_off, sep, y_data, y_off, reverse, result):
+        """result[r, j] = 8 * deflated length of x_r + sep + y_j (or y_j + sep + x_r if reverse).
+
+        -1 marks a pair whose deflate call did not finish (the caller raises).
+        """
+        n_rows, n_y = result.shape
+        n_sep = sep.size
+        for r in prange(n_rows):
+            t = numba.get_thread_id()
+            stream = words[t]
+            buf = concat[t]
+            dst = out[t]
+            xa, xb = x_off[r], x_off[r + 1]
+            head = 0
+            if not reverse:
+                for b in range(xa, xb):
+                    buf[head] = x_data[b]
+                    head += 1
+                for b in range(n_sep):
+                    buf[head] = sep[b]
+                    head += 1
+            for j in range(n_y):
+                p = head
+                for b in range(y_off[j], y_off[j + 1]):
+                    buf[p] = y_data[b]
+                    p += 1
+                if reverse:
+                    for b in range(n_sep):
+                        buf[p] = sep[b]
+                        p += 1
+                    for b in range(xa, xb):
+                        buf[p] = x_data[b]
+                        p += 1
+                stream[0] = buf.ctypes.data
+                stream[1] = p
+                stream[3] = dst.ctypes.data
+                stream[4] = dst.size
+                rc = _c_deflate(stream.ctypes.data, 4)
+                result[r, j] = 8.0 * stream[5] if rc == 1 else -1.0
+                _c_deflate_reset(stream.ctypes.data)
+
+
+def pack(texts):
+    """Texts as one uint8 array and offsets (text i is data[off[i]:off[i + 1]])."""
+    off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=off[1:])
+    return np.frombuffer(b"".join(texts), dtype=np.uint8), off
+
+
+def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n_threads=1):
+    """8 * len(deflate(x + separator + y)) for every x in xs and y in ys, as an (n_x, n_y) array.
+
+    Returns None where the numba path is not available (the caller falls back to Python).
+    """
+    if numba is None or not USE_NUMBA or not _libz.NUMBA_PATH:
+        return None
+    x_data, x_off = pack(xs)
+    y_data, y_off = ys_packed
+    longest = int(np.diff(x_off).max(initial=0) + np.diff(y_off).max(initial=0)) + len(separator)
+    with _Threads(n_threads):
+        # one stream per possible thread id, whatever subset of threads runs the loop
+        streams = _libz.StreamArray(numba.config.NUMBA_NUM_THREADS, level, wbits, longest)
+        try:
+            result = np.empty((len(xs), y_off.size - 1))
+            sep = np.frombuffer(separator, dtype=np.uint8)
+            _deflate_joint_block(streams.words, streams.concat, streams.out, x_data, x_off, sep,
+                                 y_data, y_off, reverse, result)
+        finally:
+            streams.close()
+    if (result < 0).any():
+        raise RuntimeError("deflate did not finish on a concatenation; this is a bug in ncd, please report it")
+    return result

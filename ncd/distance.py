@@ -184,11 +184,26 @@ class _Pairwise:
         self.n_jobs = n_jobs
         self.working_memory = working_memory
         self.verbose = verbose
+        self._ys_packed = None  # ys packed for compiled paths: None = not yet, False = no compiled path
 
     def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
         x, ys, sep = self.xs[i], self.ys, self.separator
         cxy = self.compressor.joint_code_lengths(x, ys, sep)
         cyx = self.compressor.code_lengths([y + sep + x for y in ys]) if self.metric.both_orders else None
+        return cxy, cyx
+
+    def _compiled_block(self, start: int, stop: int):
+        """The block's joint lengths from the compressor's compiled path, or (None, None)."""
+        if self._ys_packed is False:
+            return None, None
+        if self._ys_packed is None:
+            self._ys_packed = _kernels.pack(self.ys)
+        xs, comp, sep = self.xs[start:stop], self.compressor, self.separator
+        cxy = comp._joint_block(xs, self._ys_packed, sep, False, self.n_jobs)
+        if cxy is None:
+            self._ys_packed = False  # not available for this compressor: stop asking
+            return None, None
+        cyx = comp._joint_block(xs, self._ys_packed, sep, True, self.n_jobs) if self.metric.both_orders else None
         return cxy, cyx
 
     def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
@@ -204,6 +219,11 @@ class _Pairwise:
         try:
             for start in range(0, n_x, rows):
                 stop = min(start + rows, n_x)
+                cxy, cyx = self._compiled_block(start, stop)
+                if cxy is not None:
+                    bar.update((stop - start) * n_y)
+                    yield start, stop, cxy, cyx
+                    continue
                 cxy = np.empty((stop - start, n_y))
                 cyx = np.empty((stop - start, n_y)) if self.metric.both_orders else None
                 results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))

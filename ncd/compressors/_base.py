@@ -100,6 +100,16 @@ class Compressor:
         code_length = self.code_length
         return np.fromiter((code_length(prefix + y) for y in ys), dtype=np.float64, count=len(ys))
 
+    def _joint_block(self, xs, ys_packed, separator: bytes, reverse: bool, n_threads: int):
+        """Joint lengths of a whole block in compiled code, or None (the default) to use
+        :meth:`joint_code_lengths` row by row.
+
+        ``ys_packed`` is ``ncd._kernels.pack(ys)``. The result is an ndarray of shape
+        (len(xs), n_ys) of ``C(x + separator + y)`` (``C(y + separator + x)`` if
+        ``reverse``), identical to what :meth:`code_length` gives on each concatenation.
+        """
+        return None
+
     @property
     def overhead(self) -> float:
         """Code length of the empty input, in bits: the fixed cost of every call.

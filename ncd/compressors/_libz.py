@@ -21,6 +21,8 @@ import os
 import threading
 import zlib
 
+import numpy as np
+
 __all__ = ["deflate_length", "libz_available"]
 
 _Z_FINISH = 4
@@ -136,3 +138,65 @@ def deflate_length(data: bytes, level: int, wbits: int) -> int:
     if stream is None:
         stream = streams[(level, wbits)] = _Stream(level, wbits)
     return stream.length(data)
+
+
+# -- the same streams, driven from numba ------------------------------------------------
+#
+# For the pairwise hot path a numba kernel (ncd._kernels.deflate_joint_block) calls
+# deflate and deflateReset itself, so no Python runs per pair and every numba thread
+# compresses at once. Each thread's z_stream lives in one row of a uint64 array; the
+# kernel writes next_in / avail_in / next_out / avail_out and reads total_out at their
+# LP64 offsets (words 0, 1, 3, 4, 5), so this path is used only where the struct has
+# that layout (64-bit Linux and macOS).
+
+_WORDS = ctypes.sizeof(_ZStream) // 8
+NUMBA_PATH = (
+    _lib is not None
+    and ctypes.sizeof(_ZStream) == 112
+    and ctypes.sizeof(ctypes.c_ulong) == 8
+    and _ZStream.next_in.offset == 0
+    and _ZStream.avail_in.offset == 8
+    and _ZStream.next_out.offset == 24
+    and _ZStream.avail_out.offset == 32
+    and _ZStream.total_out.offset == 40
+)
+
+if NUMBA_PATH:
+    _raw = ctypes.CDLL(_lib._name)  # a second handle: its functions take addresses as plain integers
+    c_deflate = _raw.deflate
+    c_deflate.argtypes = [ctypes.c_uint64, ctypes.c_int]
+    c_deflate.restype = ctypes.c_int
+    c_deflate_reset = _raw.deflateReset
+    c_deflate_reset.argtypes = [ctypes.c_uint64]
+    c_deflate_reset.restype = ctypes.c_int
+
+
+class StreamArray:
+    """``n`` initialised deflate streams as rows of a uint64 array, plus their buffers.
+
+    ``buffer_size`` must hold the longest concatenation; the output buffers are sized by
+    deflateBound for it, so a single deflate call always finishes.
+    """
+
+    def __init__(self, n: int, level: int, wbits: int, buffer_size: int):
+        self.words = np.zeros((n, _WORDS), dtype=np.uint64)
+        self._ptrs = []
+        for t in range(n):
+            ptr = ctypes.cast(int(self.words[t].ctypes.data), ctypes.POINTER(_ZStream))
+            rc = _lib.deflateInit2_(ptr, level, zlib.DEFLATED, wbits, 8, zlib.Z_DEFAULT_STRATEGY,
+                                    zlib.ZLIB_RUNTIME_VERSION.encode(), ctypes.sizeof(_ZStream))
+            if rc != 0:
+                self.close()
+                raise MemoryError(f"deflateInit2 failed with code {rc} (level={level}, wbits={wbits})")
+            self._ptrs.append(ptr)
+        bound = int(_lib.deflateBound(self._ptrs[0], buffer_size)) + 64
+        self.concat = np.empty((n, max(buffer_size, 1)), dtype=np.uint8)
+        self.out = np.empty((n, bound), dtype=np.uint8)
+
+    def close(self) -> None:
+        for ptr in self._ptrs:
+            _lib.deflateEnd(ptr)
+        self._ptrs = []
+
+    def __del__(self):
+        self.close()

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import bz2
 import lzma
+
 from ._base import Compressor
 from ._libz import deflate_length
 from ._validation import check_choice, check_int
 
 __all__ = ["GzipCompressor", "ZlibCompressor", "DeflateCompressor", "Bz2Compressor", "LzmaCompressor"]
 
-class GzipCompressor(Compressor):
+
+class _DeflateFamily(Compressor):
+    """gzip, zlib and raw deflate: one stream format, three containers (``_wbits``)."""
+
+    _wbits = 15
+
+    def __init__(self, level: int = 9):
+        self.level = level
+
+    def code_length(self, data: bytes) -> float:
+        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), self._wbits)
+
+    def _joint_block(self, xs, ys_packed, separator, reverse, n_threads):
+        from .._kernels import deflate_joint_block
+
+        level = check_int(self.level, "level", self, 0, 9)
+        return deflate_joint_block(xs, ys_packed, separator, level, self._wbits, reverse, n_threads)
+
+
+class GzipCompressor(_DeflateFamily):
     """gzip, as in Jiang et al. (2023): ``8 * len(gzip.compress(data, level, mtime=0))``.
 
     The length is that of the whole gzip container (10-byte header, 8-byte
@@ -26,30 +46,20 @@ class GzipCompressor(Compressor):
     """
 
     id = "gzip"
-
-    def __init__(self, level: int = 9):
-        self.level = level
-
-    def code_length(self, data: bytes) -> float:
-        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), 31)
+    _wbits = 31
 
 
-class ZlibCompressor(Compressor):
+class ZlibCompressor(_DeflateFamily):
     """zlib container (2-byte header, 4-byte Adler-32): ``8 * len(zlib.compress(data, level))``.
 
     Overhead 8 bytes. Parameters: ``level`` (int, 0 to 9, default 9).
     """
 
     id = "zlib"
-
-    def __init__(self, level: int = 9):
-        self.level = level
-
-    def code_length(self, data: bytes) -> float:
-        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), 15)
+    _wbits = 15
 
 
-class DeflateCompressor(Compressor):
+class DeflateCompressor(_DeflateFamily):
     """Raw deflate, no container: the same compressed stream as gzip and zlib without
     their headers and checksums.
 
@@ -58,12 +68,7 @@ class DeflateCompressor(Compressor):
     """
 
     id = "deflate"
-
-    def __init__(self, level: int = 9):
-        self.level = level
-
-    def code_length(self, data: bytes) -> float:
-        return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), -15)
+    _wbits = -15
 
 
 class Bz2Compressor(Compressor):
