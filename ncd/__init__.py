@@ -4,6 +4,7 @@ The public surface:
 
 * :class:`NCDClassifier` -- kNN over a compression distance, honest tie rules.
 * :class:`NCDTransformer` -- texts to distances, for precomputed-metric estimators.
+* :class:`CompressionClassifier` -- one compressor model per class: argmin of C(x | class).
 * :func:`pairwise_distances`, :func:`pairwise_kneighbors` -- the distance drivers.
 * :mod:`ncd.compressors` -- code lengths in bits, and the registry.
 * :mod:`ncd.distance`, :mod:`ncd.metrics`, :mod:`ncd.datasets`.
@@ -11,6 +12,7 @@ The public surface:
 
 __version__ = "0.1.0"
 
+from .class_level import CompressionClassifier
 from .classification import NCDClassifier, NCDTransformer
 from .compressors import available_compressors, get_compressor, register_compressor
 from .distance import pairwise_distances, pairwise_kneighbors
@@ -18,6 +20,7 @@ from .distance import pairwise_distances, pairwise_kneighbors
 __all__ = [
     "NCDClassifier",
     "NCDTransformer",
+    "CompressionClassifier",
     "pairwise_distances",
     "pairwise_kneighbors",
     "get_compressor",

@@ -1,0 +1,254 @@
+"""Class-level compression classifiers: one model per class instead of one comparison per pair.
+
+Pairwise kNN costs n_train compressions per prediction. A class-level model
+concatenates each class's training texts into one model (here a zstd raw-content
+dictionary) and predicts the class under whose model the query is cheapest to
+describe: ``argmin_c C(x | class c)``. That is n_classes compressions per
+prediction, whatever the size of the training set (the idea of FTCC, Ji et al.
+2023, and of compression-based language identification before it).
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import zstandard
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_int_param, check_n_jobs, check_texts
+from .classification import _encode_labels
+
+__all__ = ["CompressionClassifier"]
+
+MODELS = ("zstd",)
+
+
+class _ZstdClassModel:
+    """A class's texts as a zstd raw-content dictionary; C(x | class) = 8 * len(frame)."""
+
+    def __init__(self, texts: list[bytes], level: int, max_dict_size: int):
+        content = b"\n".join(texts)[-max_dict_size:]
+        self.size = len(content)
+        self.level = level
+        self._dict = zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        self._dict.precompute_compress(level=level)
+        self._local = threading.local()
+
+    def _compressor(self) -> zstandard.ZstdCompressor:
+        comp = getattr(self._local, "comp", None)
+        if comp is None:
+            comp = self._local.comp = zstandard.ZstdCompressor(
+                dict_data=self._dict, level=self.level, write_checksum=False, write_content_size=False,
+                write_dict_id=False,
+            )
+        return comp
+
+    def code_lengths(self, texts: list[bytes]) -> np.ndarray:
+        compress = self._compressor().compress
+        return np.fromiter((8.0 * len(compress(t)) for t in texts), dtype=np.float64, count=len(texts))
+
+
+class CompressionClassifier(ClassifierMixin, BaseEstimator):
+    """Predict the class whose training texts compress a query best.
+
+    Each class's training texts are joined into one zstd raw-content dictionary
+    (the most recent ``max_dict_size`` bytes of them). A query's conditional code
+    length under each class, ``C(x | c)``, is the size of its zstd frame with that
+    dictionary; the prediction is the class with the fewest bits (ties: the first in
+    ``classes_``). Each prediction costs n_classes compressions, so this scales to
+    training sets where pairwise kNN does not.
+
+    Parameters
+    ----------
+    model : {"zstd"}, default="zstd"
+        The per-class model.
+    level : int, default=9
+        zstd level, 1 to 22. Higher levels search the dictionary harder: better
+        accuracy, slower predictions (on AG News, 5k training texts: level 3 0.82,
+        9 0.84, 19 0.85).
+    max_dict_size : int, default=8388608
+        Bytes of each class's text kept in its dictionary (the most recent ones).
+    temperature : float, default=1.0
+        ``predict_proba`` is ``softmax(-bits / temperature)`` in base 2, i.e.
+        ``p(c | x) ∝ 2 ** (-C(x | c) / temperature)`` with uniform class priors.
+        At 1 this is the posterior the code lengths imply, which is very confident;
+        a larger temperature softens it.
+    n_jobs : int, default=None
+        Threads for the compressions; None means 1, -1 all cores.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_samples_fit_ : int
+        Training texts seen, over all calls to ``fit`` / ``partial_fit``.
+
+    Notes
+    -----
+    zstd stores a block it cannot shrink as raw bytes. A query too short to
+    contain a match of zstd's minimum length then costs the same under every
+    class, and the tie goes to the first class: this model needs texts of more
+    than a few words.
+
+    Examples
+    --------
+    >>> from ncd import CompressionClassifier
+    >>> from ncd.datasets import load_dataset
+    >>> ds = load_dataset()  # 24 languages, 12 training paragraphs each
+    >>> clf = CompressionClassifier().fit(ds.X_train, ds.y_train)
+    >>> clf.predict(ds.X_test[:3]).tolist(), ds.y_test[:3]  # held-out paragraphs (Arabic)
+    (['arb', 'arb', 'arb'], ['arb', 'arb', 'arb'])
+    >>> bool(clf.score(ds.X_test, ds.y_test) > 0.9)
+    True
+    """
+
+    def __init__(self, model="zstd", *, level=9, max_dict_size=8 << 20, temperature=1.0, n_jobs=None):
+        self.model = model
+        self.level = level
+        self.max_dict_size = max_dict_size
+        self.temperature = temperature
+        self.n_jobs = n_jobs
+
+    def _validate(self) -> None:
+        owner = type(self).__name__
+        if self.model not in MODELS:
+            raise ValueError(f"The 'model' parameter of {owner} must be one of {MODELS}. Got {self.model!r} instead.")
+        check_int_param(self.level, "level", owner)
+        if self.level > 22:
+            raise ValueError(f"The 'level' parameter of {owner} must be an int in the range [1, 22]. "
+                             f"Got {self.level!r} instead.")
+        check_int_param(self.max_dict_size, "max_dict_size", owner)
+        t = self.temperature
+        if isinstance(t, bool) or not isinstance(t, numbers.Real) or not t > 0:
+            raise ValueError(f"The 'temperature' parameter of {owner} must be a positive number. Got {t!r} instead.")
+        self._n_jobs = check_n_jobs(self.n_jobs, owner)
+
+    def fit(self, X, y):
+        """Build one model per class from the training texts.
+
+        Parameters
+        ----------
+        X : sequence of str or bytes of length n_samples
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        for attr in ("classes_", "_texts"):
+            self.__dict__.pop(attr, None)
+        return self._add(X, y, classes=None, first=True)
+
+    def partial_fit(self, X, y, classes=None):
+        """Add texts to the class models (built again for the classes that got new texts).
+
+        Parameters
+        ----------
+        X : sequence of str or bytes
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever be seen; required on the first call, as in
+            scikit-learn's ``partial_fit``.
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "classes_")
+        if first and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the list of every label that "
+                "will be seen (e.g. classes=np.unique(y_all))."
+            )
+        return self._add(X, y, classes=classes, first=first)
+
+    def _add(self, X, y, classes, first):
+        self._validate()
+        texts = check_texts(X, "X")
+        if first and classes is None:  # fit: the classes are those of y
+            self.classes_, codes = _encode_labels(y, len(texts))
+        else:
+            if first:
+                given = list(classes)
+                self.classes_, _ = _encode_labels(given, len(given))
+            codes = self._codes_of(y, len(texts))
+        if first:
+            self._texts = [[] for _ in self.classes_]
+            self._models = [None] * len(self.classes_)
+            self.n_samples_fit_ = 0
+        for text, code in zip(texts, codes):
+            self._texts[code].append(text)
+        for c in np.unique(codes):
+            self._models[c] = _ZstdClassModel(self._texts[c], int(self.level), int(self.max_dict_size))
+        self.n_samples_fit_ += len(texts)
+        self._fitted_params = (self.model, int(self.level), int(self.max_dict_size))
+        return self
+
+    def _codes_of(self, y, n_samples: int) -> np.ndarray:
+        """Indices into classes_ of the labels y (validated), or a ValueError naming unknown ones."""
+        labels, local_codes = _encode_labels(y, n_samples)
+        index = {c: i for i, c in enumerate(self.classes_.tolist())}
+        unknown = [c for c in labels.tolist() if c not in index]
+        if unknown:
+            raise ValueError(
+                f"y holds labels not in classes_ {self.classes_.tolist()}: {unknown[:5]}. Pass every class "
+                "in classes= on the first call to partial_fit."
+            )
+        return np.asarray([index[c] for c in labels.tolist()], dtype=np.intp)[local_codes]
+
+    def code_lengths(self, X) -> np.ndarray:
+        """Conditional code length of each text under each class model, in bits.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``. A class with no training text yet
+            (possible with ``partial_fit``) gets +inf.
+        """
+        check_is_fitted(self, "classes_")
+        texts = check_texts(X, "X")
+        out = np.full((len(texts), len(self.classes_)), np.inf)
+        n_jobs = self._n_jobs
+        for c, model in enumerate(self._models):
+            if model is None:
+                continue
+            if n_jobs <= 1 or len(texts) < 256:
+                out[:, c] = model.code_lengths(texts)
+                continue
+            step = -(-len(texts) // (4 * n_jobs))
+            chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
+            with ThreadPoolExecutor(n_jobs) as pool:
+                out[:, c] = np.concatenate(list(pool.map(model.code_lengths, chunks)))
+        return out
+
+    def predict(self, X):
+        """The class with the shortest conditional code length for each text."""
+        bits = self.code_lengths(X)
+        return self.classes_[np.argmin(bits, axis=1)]
+
+    def predict_proba(self, X):
+        """``p(c | x) ∝ 2 ** (-C(x | c) / temperature)``; rows sum to 1, columns in ``classes_`` order."""
+        bits = self.code_lengths(X)
+        z = -(bits - bits.min(axis=1, keepdims=True)) / float(self.temperature)
+        p = np.exp2(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_models", None)  # zstd dictionaries do not pickle; rebuilt from the texts
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "_texts" in state:
+            model, level, size = state["_fitted_params"]
+            self._models = [_ZstdClassModel(t, level, size) if t else None for t in self._texts]
