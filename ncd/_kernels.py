@@ -229,6 +229,11 @@ if numba is not None and _libz.NUMBA_PATH:
                 _c_deflate_reset(stream.ctypes.data)
 
 
+def deflate_compiled():
+    """Whether deflate lengths of whole blocks can be computed in compiled code here."""
+    return numba is not None and USE_NUMBA and _libz.NUMBA_PATH
+
+
 def pack(texts):
     """Texts as one uint8 array and offsets (text i is data[off[i]:off[i + 1]])."""
     off = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -239,10 +244,8 @@ def pack(texts):
 def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n_threads=1):
     """8 * len(deflate(x + separator + y)) for every x in xs and y in ys, as an (n_x, n_y) array.
 
-    Returns None where the numba path is not available (the caller falls back to Python).
+    Call only where :func:`deflate_compiled` is true.
     """
-    if numba is None or not USE_NUMBA or not _libz.NUMBA_PATH:
-        return None
     x_data, x_off = pack(xs)
     y_data, y_off = ys_packed
     longest = int(np.diff(x_off).max(initial=0) + np.diff(y_off).max(initial=0)) + len(separator)
@@ -258,4 +261,197 @@ def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n
             streams.close()
     if (result < 0).any():
         raise RuntimeError("deflate did not finish on a concatenation; this is a bug in ncd, please report it")
+    return result
+
+
+# -- the LZ77 code-length model ("lz77") ----------------------------------------------------
+#
+# A greedy LZ77 parse with a fixed code: a literal costs 9 bits (a flag and the byte); a match
+# of length L >= 4 costs 1 + log2(H) + gamma(L - 3) bits, where H is the number of positions it
+# could copy from (a uniform code over the history) and gamma(n) = 2 floor(log2 n) + 1 is the
+# Elias gamma length. At each position the match is the longest among the `k` most recent
+# earlier occurrences of the same 4 bytes (exact 4-grams, not hash equality).
+#
+# The joint length of a pair is C(x) + C(z | x) with z = separator + y: z is parsed with x as
+# extra history; a match copies from x or from earlier in z, never across their boundary. All
+# that depends on z alone (its 4-grams, and at each position the best match inside z and how
+# many candidates that used) is computed once per reference text by lz_prepare; per pair only
+# the query's 4-gram index is looked up.
+
+_LZ_MIN = 4
+_LZ_TABLE_BITS = 10  # query index: 1024 buckets
+
+
+def _lz_gram(buf, i):
+    return (np.int64(buf[i]) << 24) | (np.int64(buf[i + 1]) << 16) | (np.int64(buf[i + 2]) << 8) | np.int64(buf[i + 3])
+
+
+def _lz_bucket(g, bits):
+    return ((g * 2654435761) & 0xFFFFFFFF) >> (32 - bits)
+
+
+def _lz_match_cost(length, history):
+    n = length - 3
+    lg = 0
+    while (n >> (lg + 1)) > 0:
+        lg += 1
+    return 1.0 + np.log2(np.float64(history)) + 2.0 * lg + 1.0
+
+
+def _lz_self_scan(z, k, best, used):
+    """For every position i of z: the longest match among the k most recent earlier
+    occurrences of z[i:i+4] inside z (best[i]), and how many occurrences were examined (used[i])."""
+    n = z.size
+    bits = 4
+    while (1 << bits) < 2 * n:
+        bits += 1
+    head = np.full(1 << bits, -1, dtype=np.int64)
+    prev = np.full(max(n, 1), -1, dtype=np.int64)
+    for i in range(n):
+        best[i] = 0
+        used[i] = 0
+        if i + _LZ_MIN > n:
+            continue
+        g = _lz_gram(z, i)
+        b = _lz_bucket(g, bits)
+        p = head[b]
+        while p >= 0 and used[i] < k:
+            if _lz_gram(z, p) == g:
+                used[i] += 1
+                length = _LZ_MIN
+                while i + length < n and z[p + length] == z[i + length]:
+                    length += 1
+                if length > best[i]:
+                    best[i] = length
+            p = prev[p]
+        prev[i] = head[b]
+        head[b] = i
+
+
+def _lz_prepare(data, off, k, best, used):
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        _lz_self_scan(data[a:b], k, best[a:b], used[a:b])
+
+
+def _lz_index(x, head, prev):
+    """Chain every 4-gram position of x (most recent first) into head/prev."""
+    head[:] = -1
+    for p in range(x.size - _LZ_MIN + 1):
+        b = _lz_bucket(_lz_gram(x, p), _LZ_TABLE_BITS)
+        prev[p] = head[b]
+        head[b] = p
+
+
+def _lz_conditional(x, head, prev, z, best, used, k):
+    """Bits of z given x as history (x may be empty: then this is C(z))."""
+    nx, nz = x.size, z.size
+    total = 0.0
+    i = 0
+    while i < nz:
+        length = best[i]
+        if i + _LZ_MIN <= nz and used[i] < k and nx >= _LZ_MIN:
+            g = _lz_gram(z, i)
+            budget = k - used[i]
+            p = head[_lz_bucket(g, _LZ_TABLE_BITS)]
+            while p >= 0 and budget > 0:
+                if _lz_gram(x, p) == g:
+                    budget -= 1
+                    m = _LZ_MIN
+                    while p + m < nx and i + m < nz and x[p + m] == z[i + m]:
+                        m += 1
+                    if m > length:
+                        length = m
+                p = prev[p]
+        if length >= _LZ_MIN:
+            total += _lz_match_cost(length, nx + i)
+            i += length
+        else:
+            total += 9.0
+            i += 1
+    return total
+
+
+def _lz_lengths(data, off, best, used, k, out):
+    """C(z) of every prepared text."""
+    empty = np.empty(0, dtype=np.uint8)
+    head = np.full(1 << _LZ_TABLE_BITS, -1, dtype=np.int64)
+    prev = np.empty(1, dtype=np.int64)
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        out[t] = _lz_conditional(empty, head, prev, data[a:b], best[a:b], used[a:b], k)
+
+
+_LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
+
+
+def _lz_joint_block(x_data, x_off, cx, z_data, z_off, best, used, k, result):
+    """result[r, j] = C(x_r) + C(z_j | x_r)."""
+    n_x = x_off.size - 1
+    n_z = z_off.size - 1
+    n_chunks = (n_x + _LZ_ROWS - 1) // _LZ_ROWS
+    longest = 1
+    for r in range(n_x):
+        longest = max(longest, x_off[r + 1] - x_off[r])
+    for c in prange(n_chunks):
+        r0 = c * _LZ_ROWS
+        r1 = min(r0 + _LZ_ROWS, n_x)
+        heads = np.empty((r1 - r0, 1 << _LZ_TABLE_BITS), dtype=np.int64)
+        prevs = np.empty((r1 - r0, longest), dtype=np.int64)
+        for r in range(r0, r1):
+            _lz_index(x_data[x_off[r]:x_off[r + 1]], heads[r - r0], prevs[r - r0])
+        for j in range(n_z):
+            a, b = z_off[j], z_off[j + 1]
+            z = z_data[a:b]
+            zb = best[a:b]
+            zu = used[a:b]
+            for r in range(r0, r1):
+                x = x_data[x_off[r]:x_off[r + 1]]
+                result[r, j] = cx[r] + _lz_conditional(x, heads[r - r0], prevs[r - r0], z, zb, zu, k)
+
+
+if numba is not None:
+    _lz_gram = njit(cache=True, inline="always")(_lz_gram)
+    _lz_bucket = njit(cache=True, inline="always")(_lz_bucket)
+    _lz_match_cost = njit(cache=True)(_lz_match_cost)
+    _lz_self_scan = njit(cache=True)(_lz_self_scan)
+    _lz_index = njit(cache=True)(_lz_index)
+    _lz_conditional = njit(cache=True)(_lz_conditional)
+    _lz_prepare_nb = njit(cache=True, parallel=True)(_lz_prepare)
+    _lz_lengths_nb = njit(cache=True, parallel=True)(_lz_lengths)
+    _lz_joint_block_nb = njit(cache=True, parallel=True)(_lz_joint_block)
+
+
+class LZPrepared:
+    """Reference texts (each prefixed with the separator) with their self-match tables."""
+
+    def __init__(self, texts, separator, k, n_threads=1):
+        self.data, self.off = pack([separator + t for t in texts])
+        self.best = np.empty(self.data.size, dtype=np.int32)
+        self.used = np.empty(self.data.size, dtype=np.int32)
+        self.k = k
+        with _Threads(n_threads):
+            _lz_prepare_nb(self.data, self.off, k, self.best, self.used)
+
+    @property
+    def n(self):
+        return self.off.size - 1
+
+
+def lz_code_lengths(texts, k, n_threads=1):
+    """C(x) of each text under the LZ77 model, in bits."""
+    prepared = LZPrepared(texts, b"", k, n_threads)
+    out = np.empty(prepared.n)
+    with _Threads(n_threads):
+        _lz_lengths_nb(prepared.data, prepared.off, prepared.best, prepared.used, k, out)
+    return out
+
+
+def lz_joint_block(xs, cx, prepared, n_threads=1):
+    """C(x) + C(separator + y | x) for every x in xs and every prepared y: shape (len(xs), n_y)."""
+    x_data, x_off = pack(xs)
+    result = np.empty((len(xs), prepared.n))
+    with _Threads(n_threads):
+        _lz_joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), prepared.data,
+                           prepared.off, prepared.best, prepared.used, prepared.k, result)
     return result

@@ -50,12 +50,19 @@ class _CompressionDistanceBase(BaseEstimator):
     def _fit_texts(self, texts: list[bytes]) -> None:
         """Store validated texts (from :func:`check_texts`) and compute each C(x) once."""
         self.compressor_, self._separator, self._n_jobs = self._validate_common()
+        self.__dict__.pop("_fit_prepared", None)
         self._fit_X = texts
         self._fit_lengths = _code_lengths(self.compressor_, texts, self._n_jobs)
         self.n_samples_fit_ = len(texts)
 
     def _job(self, texts: list[bytes], lengths: np.ndarray) -> _Pairwise:
-        """A pairwise job of the given query texts against the fitted texts."""
+        """A pairwise job of the given query texts against the fitted texts.
+
+        What the compressor's compiled path needs about the fitted texts is prepared
+        on first use and kept, so every later predict reuses it.
+        """
+        if not hasattr(self, "_fit_prepared"):
+            self._fit_prepared = self.compressor_._prepare_refs(self._fit_X, self._separator, self._n_jobs)
         return _Pairwise(
             texts,
             self._fit_X,
@@ -67,6 +74,7 @@ class _CompressionDistanceBase(BaseEstimator):
             self._n_jobs,
             check_working_memory(None, type(self).__name__),
             self.verbose,
+            prepared=self._fit_prepared if self._fit_prepared is not None else False,
         )
 
     def _pairwise(self, X) -> _Pairwise:

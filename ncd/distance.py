@@ -175,7 +175,8 @@ _MAX_BLOCK_ROWS = 256
 class _Pairwise:
     """Everything a pairwise job needs, validated once: bytes, lengths, settings."""
 
-    def __init__(self, xs, ys, cx, cy, compressor, metric, separator, n_jobs, working_memory, verbose):
+    def __init__(self, xs, ys, cx, cy, compressor, metric, separator, n_jobs, working_memory, verbose,
+                 prepared=None):
         self.xs, self.ys, self.cx, self.cy = xs, ys, cx, cy
         self.compressor = compressor
         self.metric_name = metric
@@ -184,26 +185,26 @@ class _Pairwise:
         self.n_jobs = n_jobs
         self.working_memory = working_memory
         self.verbose = verbose
-        self._ys_packed = None  # ys packed for compiled paths: None = not yet, False = no compiled path
+        # what the compressor's compiled path needs about ys: None = not asked yet, False = no such path
+        self.prepared = prepared
 
     def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
         x, ys, sep = self.xs[i], self.ys, self.separator
         cxy = self.compressor.joint_code_lengths(x, ys, sep)
-        cyx = self.compressor.code_lengths([y + sep + x for y in ys]) if self.metric.both_orders else None
+        cyx = self.compressor.joint_code_lengths(x, ys, sep, reverse=True) if self.metric.both_orders else None
         return cxy, cyx
 
     def _compiled_block(self, start: int, stop: int):
         """The block's joint lengths from the compressor's compiled path, or (None, None)."""
-        if self._ys_packed is False:
+        if self.prepared is None:
+            self.prepared = self.compressor._prepare_refs(self.ys, self.separator, self.n_jobs)
+            if self.prepared is None:
+                self.prepared = False  # no compiled path for this compressor: stop asking
+        if self.prepared is False:
             return None, None
-        if self._ys_packed is None:
-            self._ys_packed = _kernels.pack(self.ys)
-        xs, comp, sep = self.xs[start:stop], self.compressor, self.separator
-        cxy = comp._joint_block(xs, self._ys_packed, sep, False, self.n_jobs)
-        if cxy is None:
-            self._ys_packed = False  # not available for this compressor: stop asking
-            return None, None
-        cyx = comp._joint_block(xs, self._ys_packed, sep, True, self.n_jobs) if self.metric.both_orders else None
+        xs, comp, sep, prepared = self.xs[start:stop], self.compressor, self.separator, self.prepared
+        cxy = comp._joint_block(xs, prepared, sep, False, self.n_jobs)
+        cyx = comp._joint_block(xs, prepared, sep, True, self.n_jobs) if self.metric.both_orders else None
         return cxy, cyx
 
     def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:

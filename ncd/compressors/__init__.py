@@ -14,11 +14,13 @@ lzma       LzmaCompressor         LZMA2, xz container or raw             32 / 1 
 zstd       ZstdCompressor         Zstandard                              9 / 5 bytes
 brotli     BrotliCompressor       Brotli, with its built-in dictionary   1 byte
 ppmd       PpmdCompressor         PPMd H (optional: ``ncd[ppmd]``)       range-coder flush
+lz77       LZ77Compressor         native LZ77 code length (numba)        0 bits
 =========  =====================  =====================================  ==============
 """
 
 from ._base import Compressor
 from ._brotli import BrotliCompressor
+from ._lz77 import LZ77Compressor
 from ._ppmd import PpmdCompressor
 from ._registry import available_compressors, get_compressor, register_compressor
 from ._stdlib import Bz2Compressor, DeflateCompressor, GzipCompressor, LzmaCompressor, ZlibCompressor
@@ -33,6 +35,7 @@ for _cls in (
     ZstdCompressor,
     BrotliCompressor,
     PpmdCompressor,
+    LZ77Compressor,
 ):
     register_compressor(_cls)
 del _cls
@@ -50,4 +53,5 @@ __all__ = [
     "ZstdCompressor",
     "BrotliCompressor",
     "PpmdCompressor",
+    "LZ77Compressor",
 ]

@@ -76,13 +76,13 @@ class Compressor:
             return np.fromiter((code_length(b) for b in items), dtype=np.float64, count=len(items))
         return np.fromiter((code_length(b) for b in items), dtype=np.float64)
 
-    def joint_code_lengths(self, x: bytes, ys: Iterable[bytes], separator: bytes = b" ") -> np.ndarray:
-        """Code lengths of the concatenations ``x + separator + y`` for every ``y``.
+    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        """Joint code lengths of ``x`` with every ``y``: ``C(x + separator + y)``.
 
         This is the pairwise hot path: the distance drivers call it once per query
-        text with a block of reference texts. The default concatenates and calls
-        :meth:`code_length`; a model that can condition on ``x`` once and reuse
-        that state for every ``y`` overrides it.
+        text with all the reference texts. The default concatenates and calls
+        :meth:`code_length`; a model that can condition on ``x`` once and reuse that
+        state for every ``y`` overrides it (and then says what its joint length is).
 
         Parameters
         ----------
@@ -91,22 +91,34 @@ class Compressor:
         ys : sequence of bytes
             The reference texts.
         separator : bytes, default=b" "
+        reverse : bool, default=False
+            Write each ``y`` first: ``C(y + separator + x)`` (for the symmetric metric).
 
         Returns
         -------
         ndarray of shape (len(ys),), dtype float64
         """
-        prefix = x + separator
         code_length = self.code_length
+        if reverse:
+            suffix = separator + x
+            return np.fromiter((code_length(y + suffix) for y in ys), dtype=np.float64, count=len(ys))
+        prefix = x + separator
         return np.fromiter((code_length(prefix + y) for y in ys), dtype=np.float64, count=len(ys))
 
-    def _joint_block(self, xs, ys_packed, separator: bytes, reverse: bool, n_threads: int):
-        """Joint lengths of a whole block in compiled code, or None (the default) to use
-        :meth:`joint_code_lengths` row by row.
+    # -- an optional compiled path for whole blocks of pairs ----------------------
 
-        ``ys_packed`` is ``ncd._kernels.pack(ys)``. The result is an ndarray of shape
-        (len(xs), n_ys) of ``C(x + separator + y)`` (``C(y + separator + x)`` if
-        ``reverse``), identical to what :meth:`code_length` gives on each concatenation.
+    def _prepare_refs(self, ys, separator: bytes, n_threads: int):
+        """Whatever :meth:`_joint_block` needs about the reference texts, computed once
+        per set of references (by ``fit`` in the estimators), or None (the default):
+        no compiled path, :meth:`joint_code_lengths` is called row by row."""
+        return None
+
+    def _joint_block(self, xs, prepared, separator: bytes, reverse: bool, n_threads: int):
+        """Joint lengths of a block of queries against every prepared reference.
+
+        Returns an ndarray of shape (len(xs), n_refs) holding exactly what
+        :meth:`joint_code_lengths` gives for each pair (``reverse``: the reference
+        first), or None where this compressor has no compiled path.
         """
         return None
 

@@ -23,11 +23,16 @@ class _DeflateFamily(Compressor):
     def code_length(self, data: bytes) -> float:
         return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), self._wbits)
 
-    def _joint_block(self, xs, ys_packed, separator, reverse, n_threads):
+    def _prepare_refs(self, ys, separator, n_threads):
+        from .._kernels import deflate_compiled, pack
+
+        return pack(ys) if deflate_compiled() else None
+
+    def _joint_block(self, xs, prepared, separator, reverse, n_threads):
         from .._kernels import deflate_joint_block
 
         level = check_int(self.level, "level", self, 0, 9)
-        return deflate_joint_block(xs, ys_packed, separator, level, self._wbits, reverse, n_threads)
+        return deflate_joint_block(xs, prepared, separator, level, self._wbits, reverse, n_threads)
 
 
 class GzipCompressor(_DeflateFamily):

@@ -1,0 +1,79 @@
+"""A native LZ77 code-length model, compiled with numba."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Compressor
+from ._validation import check_int
+
+__all__ = ["LZ77Compressor"]
+
+
+class LZ77Compressor(Compressor):
+    """LZ77 code length: a greedy parse into literals and copies, priced by a fixed code.
+
+    A literal costs 9 bits (a flag and the byte). A copy of ``L >= 4`` bytes costs
+    ``1 + log2(H) + gamma(L - 3)`` bits, where ``H`` is the number of positions it
+    could copy from (a uniform code over the history) and ``gamma`` is the Elias
+    gamma code length. At each position the parser takes the longest copy among
+    the ``max_candidates`` most recent earlier occurrences of the same four bytes.
+    Every length is that of a decodable code, so this is a compressor (no bytes are
+    written: only the length is computed).
+
+    Its joint length for a pair is ``C(x) + C(separator + y | x)``: y is parsed
+    with x as extra history, and copies never straddle the boundary between x
+    and y (so :meth:`joint_code_lengths` differs slightly from
+    ``code_length(x + separator + y)``, which may straddle it). Everything that
+    depends on the reference texts alone is computed once per set of references;
+    per pair only the query's 4-gram index is consulted, in compiled code.
+
+    Overhead: 0 bits. Thread-safe.
+
+    Parameters
+    ----------
+    max_candidates : int, default=8
+        Earlier occurrences examined per position, 1 to 4096. More finds longer
+        copies in repetitive texts, and costs time.
+    """
+
+    id = "lz77"
+
+    def __init__(self, max_candidates: int = 8):
+        self.max_candidates = max_candidates
+
+    def _k(self) -> int:
+        return check_int(self.max_candidates, "max_candidates", self, 1, 4096)
+
+    def code_length(self, data: bytes) -> float:
+        return float(self.code_lengths([data])[0])
+
+    def code_lengths(self, items) -> np.ndarray:
+        from .._kernels import lz_code_lengths
+
+        return lz_code_lengths(list(items), self._k())
+
+    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        from .._kernels import LZPrepared, lz_joint_block
+
+        k, ys = self._k(), list(ys)
+        if reverse:  # C(y) + C(separator + x | y) for every y
+            return lz_joint_block(ys, self.code_lengths(ys), LZPrepared([x], separator, k))[:, 0]
+        return lz_joint_block([x], self.code_lengths([x]), LZPrepared(ys, separator, k))[0]
+
+    def _prepare_refs(self, ys, separator, n_threads):
+        from .._kernels import LZPrepared
+
+        prepared = LZPrepared(list(ys), separator, self._k(), n_threads)
+        prepared.texts = ys  # kept for the reverse order
+        return prepared
+
+    def _joint_block(self, xs, prepared, separator, reverse, n_threads):
+        from .._kernels import LZPrepared, lz_code_lengths, lz_joint_block
+
+        k = self._k()
+        if not reverse:
+            return lz_joint_block(xs, lz_code_lengths(xs, k, n_threads), prepared, n_threads)
+        ys = prepared.texts  # C(y) + C(separator + x | y): the same kernel with the roles swapped
+        swapped = LZPrepared(list(xs), separator, k, n_threads)
+        return lz_joint_block(ys, lz_code_lengths(ys, k, n_threads), swapped, n_threads).T

@@ -1,0 +1,132 @@
+"""The native LZ77 code-length model: an independent parse, the compiled paths, compressor behaviour."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from ncd import NCDClassifier, pairwise_distances, pairwise_kneighbors
+from ncd.compressors import LZ77Compressor
+
+K = 8
+
+
+def _match_cost(length, history):
+    return 1 + math.log2(history) + 2 * int(math.log2(length - 3)) + 1
+
+
+def reference_conditional(x, z, k=K):
+    """C(z | x) by the definition, in plain Python: at each position the longest copy among the
+    k most recent earlier occurrences of the same 4 bytes, first inside z, then inside x."""
+    total, i = 0.0, 0
+    while i < len(z):
+        best = 0
+        if i + 4 <= len(z):
+            gram, seen = z[i : i + 4], 0
+            for p in range(i - 1, -1, -1):  # earlier positions of z, most recent first
+                if seen == k:
+                    break
+                if p + 4 <= len(z) and z[p : p + 4] == gram:
+                    seen += 1
+                    m = 4
+                    while i + m < len(z) and z[p + m] == z[i + m]:
+                        m += 1
+                    best = max(best, m)
+            for p in range(len(x) - 4, -1, -1):  # then x, most recent first
+                if seen == k:
+                    break
+                if x[p : p + 4] == gram:
+                    seen += 1
+                    m = 4
+                    while p + m < len(x) and i + m < len(z) and x[p + m] == z[i + m]:
+                        m += 1
+                    best = max(best, m)
+        if best >= 4:
+            total += _match_cost(best, len(x) + i)
+            i += best
+        else:
+            total += 9
+            i += 1
+    return total
+
+
+def _texts(n, seed, alphabet=b"ab c", lo=0, hi=80):
+    rng = random.Random(seed)
+    return [bytes(rng.choice(alphabet) for _ in range(rng.randrange(lo, hi))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_code_length_equals_the_definition(seed):
+    lz = LZ77Compressor(max_candidates=K)
+    texts = _texts(60, seed) + _texts(20, seed + 10, alphabet=bytes(range(256)), hi=300)
+    texts += [b"", b"abc", b"aaaa" * 50, b"the cat sat on the mat. " * 9]
+    got = lz.code_lengths(texts)
+    np.testing.assert_allclose(got, [reference_conditional(b"", t) for t in texts], rtol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_joint_length_is_c_x_plus_conditional(k):
+    lz = LZ77Compressor(max_candidates=k)
+    xs, ys = _texts(12, 1), _texts(15, 2)
+    for x in xs:
+        joint = lz.joint_code_lengths(x, ys, b" ")
+        want = [reference_conditional(b"", x, k) + reference_conditional(x, b" " + y, k) for y in ys]
+        np.testing.assert_allclose(joint, want, rtol=1e-12)
+        rev = lz.joint_code_lengths(x, ys, b" ", reverse=True)
+        want = [reference_conditional(b"", y, k) + reference_conditional(y, b" " + x, k) for y in ys]
+        np.testing.assert_allclose(rev, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("metric", ["ncd", "ncd_sym", "conditional"])
+def test_compiled_block_path_equals_the_row_path(metric, monkeypatch):
+    xs, ys = _texts(30, 3, hi=200), _texts(70, 4, hi=200)
+    compiled = pairwise_distances(xs, ys, compressor="lz77", metric=metric, n_jobs=2)
+    monkeypatch.setattr(LZ77Compressor, "_prepare_refs", lambda self, ys, sep, n: None)
+    rows = pairwise_distances(xs, ys, compressor="lz77", metric=metric, n_jobs=2)
+    np.testing.assert_array_equal(compiled, rows)
+
+
+@pytest.mark.parametrize("k, slack", [(8, 0.1), (256, 0.0)])
+def test_behaves_as_a_compressor(k, slack):
+    """C(xx) ~ C(x). The parse is greedy: the copy that starts at the separator is taken first, so
+    x's second occurrence costs a few copies (~23 bits each), not one. With few candidates the full
+    copy can also be out of reach in repetitive text (the k most recent occurrences of a common
+    4-gram are all late in x), hence the proportional slack at the default k."""
+    lz = LZ77Compressor(max_candidates=k)
+    rng = random.Random(5)
+    words = b"the cat dog sat ran market fell rose on a in park mat stocks bank rates".split()
+    for _ in range(50):
+        x = b" ".join(rng.choice(words) for _ in range(rng.randrange(5, 60)))
+        y = b" ".join(rng.choice(words) for _ in range(rng.randrange(5, 60)))
+        cx, cy = lz.code_length(x), lz.code_length(y)
+        cxx = lz.joint_code_lengths(x, [x])[0]
+        cxy = lz.joint_code_lengths(x, [y])[0]
+        assert cx >= 0 and cy >= 0
+        assert cx <= cxx <= cx * (1 + slack) + 4 * 25  # the second copy: a few matches
+        assert cxy >= max(cx, cy) - 20  # the joint never costs much less than either part
+        assert cxy <= cx + cy + 9 + 1e-9  # nor more than both apart (plus the separator literal)
+    assert lz.code_length(bytes(range(256)) * 1) == 9 * 256  # no repeats: all literals
+
+
+def test_nearest_neighbours_are_sensible():
+    train = ["the cat sat on the mat", "stocks fell sharply on tuesday", "a dog ran in the park"]
+    _, ind = pairwise_kneighbors(["the cat sat on a mat", "stocks fell on monday"], train, compressor="lz77")
+    assert ind[:, 0].tolist() == [0, 1]
+
+
+def test_estimator_prepares_references_once_and_agrees_with_functions():
+    X = ["the cat sat on the mat", "a cat lay on a rug", "stocks fell sharply", "markets fell today"]
+    y = ["pets", "pets", "finance", "finance"]
+    clf = NCDClassifier(compressor="lz77").fit(X, y)
+    q = ["my cat sat on the rug", "shares fell sharply"]
+    assert clf.predict(q).tolist() == ["pets", "finance"]
+    prepared = clf._fit_prepared
+    clf.predict(q)
+    assert clf._fit_prepared is prepared
+    np.testing.assert_array_equal(clf.kneighbors(q)[1], pairwise_kneighbors(q, X, compressor="lz77")[1])
+
+
+def test_bad_setting():
+    with pytest.raises(ValueError, match=r"'max_candidates' parameter of LZ77Compressor .*Got 0"):
+        LZ77Compressor(max_candidates=0).code_length(b"x")
