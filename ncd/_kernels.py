@@ -279,7 +279,7 @@ def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n
 # the query's 4-gram index is looked up.
 
 _LZ_MIN = 4
-_LZ_TABLE_BITS = 10  # query index: 1024 buckets
+_LZ_TABLE_BITS = 12  # query index: 4096 buckets
 
 
 def _lz_gram(buf, i):
@@ -288,14 +288,6 @@ def _lz_gram(buf, i):
 
 def _lz_bucket(g, bits):
     return ((g * 2654435761) & 0xFFFFFFFF) >> (32 - bits)
-
-
-def _lz_match_cost(length, history):
-    n = length - 3
-    lg = 0
-    while (n >> (lg + 1)) > 0:
-        lg += 1
-    return 1.0 + np.log2(np.float64(history)) + 2.0 * lg + 1.0
 
 
 def _lz_self_scan(z, k, best, used):
@@ -328,64 +320,96 @@ def _lz_self_scan(z, k, best, used):
         head[b] = i
 
 
-def _lz_prepare(data, off, k, best, used):
+def _lz_prepare(data, off, k, best, used, grams, buckets):
     for t in prange(off.size - 1):
         a, b = off[t], off[t + 1]
         _lz_self_scan(data[a:b], k, best[a:b], used[a:b])
+        for i in range(a, b):
+            if i + _LZ_MIN <= b:
+                g = _lz_gram(data, i)
+                grams[i] = g
+                buckets[i] = _lz_bucket(g, _LZ_TABLE_BITS)
+            else:
+                grams[i] = 0  # never read: the sentinel bucket is empty
+                buckets[i] = 1 << _LZ_TABLE_BITS
 
 
-def _lz_index(x, head, prev):
-    """Chain every 4-gram position of x (most recent first) into head/prev."""
+def _lz_index(x, head, prev, xgrams):
+    """Chain every 4-gram position of x (most recent first) into head/prev, with its gram.
+
+    head has one more bucket than the table: the sentinel, never filled."""
     head[:] = -1
     for p in range(x.size - _LZ_MIN + 1):
-        b = _lz_bucket(_lz_gram(x, p), _LZ_TABLE_BITS)
+        g = _lz_gram(x, p)
+        xgrams[p] = g
+        b = _lz_bucket(g, _LZ_TABLE_BITS)
         prev[p] = head[b]
         head[b] = p
 
 
-def _lz_conditional(x, head, prev, z, best, used, k):
-    """Bits of z given x as history (x may be empty: then this is C(z))."""
+def _lz_conditional(x, head, prev, xgrams, z, best, used, grams, buckets, k, log2):
+    """Bits of z given x as history (x may be empty: then this is C(z)).
+
+    log2[h] = log2(h) for every history size h up to len(x) + len(z)."""
     nx, nz = x.size, z.size
     total = 0.0
+    literals = 0
     i = 0
     while i < nz:
         length = best[i]
-        if i + _LZ_MIN <= nz and used[i] < k and nx >= _LZ_MIN:
-            g = _lz_gram(z, i)
-            budget = k - used[i]
-            p = head[_lz_bucket(g, _LZ_TABLE_BITS)]
-            while p >= 0 and budget > 0:
-                if _lz_gram(x, p) == g:
-                    budget -= 1
-                    m = _LZ_MIN
-                    while p + m < nx and i + m < nz and x[p + m] == z[i + m]:
-                        m += 1
-                    if m > length:
-                        length = m
-                p = prev[p]
+        if used[i] < k:
+            p = head[buckets[i]]
+            if p >= 0:
+                g = grams[i]
+                budget = k - used[i]
+                while p >= 0 and budget > 0:
+                    if xgrams[p] == g:
+                        budget -= 1
+                        m = _LZ_MIN
+                        while p + m < nx and i + m < nz and x[p + m] == z[i + m]:
+                            m += 1
+                        if m > length:
+                            length = m
+                    p = prev[p]
         if length >= _LZ_MIN:
-            total += _lz_match_cost(length, nx + i)
+            n = length - 3
+            lg = 0
+            while (n >> (lg + 1)) > 0:
+                lg += 1
+            total += 2.0 + log2[nx + i] + 2.0 * lg
             i += length
         else:
-            total += 9.0
+            literals += 1
             i += 1
-    return total
+    return total + 9.0 * literals
 
 
-def _lz_lengths(data, off, best, used, k, out):
+def _lz_log2_table(n):
+    table = np.zeros(n + 1)
+    for h in range(1, n + 1):
+        table[h] = np.log2(np.float64(h))
+    return table
+
+
+def _lz_lengths(data, off, best, used, grams, buckets, k, out):
     """C(z) of every prepared text."""
     empty = np.empty(0, dtype=np.uint8)
-    head = np.full(1 << _LZ_TABLE_BITS, -1, dtype=np.int64)
+    head = np.full((1 << _LZ_TABLE_BITS) + 1, -1, dtype=np.int64)
     prev = np.empty(1, dtype=np.int64)
+    longest = 1
+    for t in range(off.size - 1):
+        longest = max(longest, off[t + 1] - off[t])
+    log2 = _lz_log2_table(longest)
     for t in prange(off.size - 1):
         a, b = off[t], off[t + 1]
-        out[t] = _lz_conditional(empty, head, prev, data[a:b], best[a:b], used[a:b], k)
+        out[t] = _lz_conditional(empty, head, prev, prev, data[a:b], best[a:b], used[a:b], grams[a:b],
+                                 buckets[a:b], k, log2)
 
 
 _LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
 
 
-def _lz_joint_block(x_data, x_off, cx, z_data, z_off, best, used, k, result):
+def _lz_joint_block(x_data, x_off, cx, z_data, z_off, best, used, grams, buckets, k, result):
     """result[r, j] = C(x_r) + C(z_j | x_r)."""
     n_x = x_off.size - 1
     n_z = z_off.size - 1
@@ -393,30 +417,38 @@ def _lz_joint_block(x_data, x_off, cx, z_data, z_off, best, used, k, result):
     longest = 1
     for r in range(n_x):
         longest = max(longest, x_off[r + 1] - x_off[r])
+    longest_z = 1
+    for j in range(n_z):
+        longest_z = max(longest_z, z_off[j + 1] - z_off[j])
+    log2 = _lz_log2_table(longest + longest_z)
     for c in prange(n_chunks):
         r0 = c * _LZ_ROWS
         r1 = min(r0 + _LZ_ROWS, n_x)
-        heads = np.empty((r1 - r0, 1 << _LZ_TABLE_BITS), dtype=np.int64)
-        prevs = np.empty((r1 - r0, longest), dtype=np.int64)
+        heads = np.empty((r1 - r0, (1 << _LZ_TABLE_BITS) + 1), dtype=np.int32)
+        prevs = np.empty((r1 - r0, longest), dtype=np.int32)
+        xgrams = np.empty((r1 - r0, longest), dtype=np.uint32)
         for r in range(r0, r1):
-            _lz_index(x_data[x_off[r]:x_off[r + 1]], heads[r - r0], prevs[r - r0])
+            _lz_index(x_data[x_off[r]:x_off[r + 1]], heads[r - r0], prevs[r - r0], xgrams[r - r0])
         for j in range(n_z):
             a, b = z_off[j], z_off[j + 1]
             z = z_data[a:b]
             zb = best[a:b]
             zu = used[a:b]
+            zg = grams[a:b]
+            zk = buckets[a:b]
             for r in range(r0, r1):
                 x = x_data[x_off[r]:x_off[r + 1]]
-                result[r, j] = cx[r] + _lz_conditional(x, heads[r - r0], prevs[r - r0], z, zb, zu, k)
+                result[r, j] = cx[r] + _lz_conditional(x, heads[r - r0], prevs[r - r0], xgrams[r - r0], z, zb, zu,
+                                                       zg, zk, k, log2)
 
 
 if numba is not None:
     _lz_gram = njit(cache=True, inline="always")(_lz_gram)
     _lz_bucket = njit(cache=True, inline="always")(_lz_bucket)
-    _lz_match_cost = njit(cache=True)(_lz_match_cost)
     _lz_self_scan = njit(cache=True)(_lz_self_scan)
     _lz_index = njit(cache=True)(_lz_index)
-    _lz_conditional = njit(cache=True)(_lz_conditional)
+    _lz_conditional = njit(cache=True, inline="always")(_lz_conditional)
+    _lz_log2_table = njit(cache=True)(_lz_log2_table)
     _lz_prepare_nb = njit(cache=True, parallel=True)(_lz_prepare)
     _lz_lengths_nb = njit(cache=True, parallel=True)(_lz_lengths)
     _lz_joint_block_nb = njit(cache=True, parallel=True)(_lz_joint_block)
@@ -427,11 +459,17 @@ class LZPrepared:
 
     def __init__(self, texts, separator, k, n_threads=1):
         self.data, self.off = pack([separator + t for t in texts])
+        # 13 bytes a position with the text itself: 120,000 AG-length texts take about 370 MB
         self.best = np.empty(self.data.size, dtype=np.int32)
-        self.used = np.empty(self.data.size, dtype=np.int32)
+        self.used = np.empty(self.data.size, dtype=np.int16)  # k <= 4096
+        self.grams = np.empty(self.data.size, dtype=np.uint32)
+        self.buckets = np.empty(self.data.size, dtype=np.uint16)  # 4096 buckets and the sentinel
         self.k = k
         with _Threads(n_threads):
-            _lz_prepare_nb(self.data, self.off, k, self.best, self.used)
+            _lz_prepare_nb(self.data, self.off, k, self.best, self.used, self.grams, self.buckets)
+
+    def arrays(self):
+        return self.data, self.off, self.best, self.used, self.grams, self.buckets
 
     @property
     def n(self):
@@ -443,7 +481,7 @@ def lz_code_lengths(texts, k, n_threads=1):
     prepared = LZPrepared(texts, b"", k, n_threads)
     out = np.empty(prepared.n)
     with _Threads(n_threads):
-        _lz_lengths_nb(prepared.data, prepared.off, prepared.best, prepared.used, k, out)
+        _lz_lengths_nb(*prepared.arrays(), k, out)
     return out
 
 
@@ -452,6 +490,6 @@ def lz_joint_block(xs, cx, prepared, n_threads=1):
     x_data, x_off = pack(xs)
     result = np.empty((len(xs), prepared.n))
     with _Threads(n_threads):
-        _lz_joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), prepared.data,
-                           prepared.off, prepared.best, prepared.used, prepared.k, result)
+        _lz_joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), *prepared.arrays(),
+                           prepared.k, result)
     return result
