@@ -19,8 +19,8 @@ import zstandard
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_int_param, check_n_jobs, check_texts
-from .classification import _encode_labels
+from ._validation import check_choice_param, check_int_param, check_n_jobs, check_texts
+from .classification import _encode_labels, _TextInput
 
 __all__ = ["CompressionClassifier"]
 
@@ -52,7 +52,7 @@ class _ZstdClassModel:
         return np.fromiter((8.0 * len(compress(t)) for t in texts), dtype=np.float64, count=len(texts))
 
 
-class CompressionClassifier(ClassifierMixin, BaseEstimator):
+class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     """Predict the class whose training texts compress a query best.
 
     Each class's training texts are joined into one zstd raw-content dictionary
@@ -114,8 +114,7 @@ class CompressionClassifier(ClassifierMixin, BaseEstimator):
 
     def _validate(self) -> None:
         owner = type(self).__name__
-        if self.model not in MODELS:
-            raise ValueError(f"The 'model' parameter of {owner} must be one of {MODELS}. Got {self.model!r} instead.")
+        check_choice_param(self.model, "model", owner, MODELS)
         check_int_param(self.level, "level", owner)
         if self.level > 22:
             raise ValueError(f"The 'level' parameter of {owner} must be an int in the range [1, 22]. "
@@ -235,12 +234,6 @@ class CompressionClassifier(ClassifierMixin, BaseEstimator):
         z = -(bits - bits.min(axis=1, keepdims=True)) / float(self.temperature)
         p = np.exp2(z)
         return p / p.sum(axis=1, keepdims=True)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
     def __getstate__(self):
         state = self.__dict__.copy()

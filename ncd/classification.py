@@ -30,7 +30,17 @@ WEIGHTS = ("uniform", "distance")
 TIE_BREAKS = ("nearest", "random", "lowest")
 
 
-class _CompressionDistanceBase(BaseEstimator):
+class _TextInput:
+    """Declares what every ncd estimator takes: a 1-D sequence of documents, not a 2-D array."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class _CompressionDistanceBase(_TextInput, BaseEstimator):
     """What the classifier and the transformer share: the fitted texts and their C(x)."""
 
     def _validate_common(self) -> tuple[Compressor, bytes, int]:
@@ -87,11 +97,6 @@ class _CompressionDistanceBase(BaseEstimator):
         """The fitted texts against themselves, reusing their cached lengths."""
         return self._job(self._fit_X, self._fit_lengths)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
 
 
 class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
