@@ -26,15 +26,18 @@ def main():
     X_test, y_test = read_split("ag_news", "test")
     y_test = np.asarray(y_test)
     rows = []
-    for level in (3, 9, 19):
+    CompressionClassifier("cm").fit(["warm", "up"], [0, 1]).predict(["the compiler"])
+    configs = [("zstd", {"level": 3}), ("zstd", {"level": 9}), ("zstd", {"level": 19}),
+               ("cm", {"order": 2}), ("cm", {"order": 3}), ("cm", {"order": 4})]
+    for model, params in configs:
         start = time.perf_counter()
-        clf = CompressionClassifier(level=level, n_jobs=-1).fit(X_train, y_train)
+        clf = CompressionClassifier(model, n_jobs=-1, **params).fit(X_train, y_train)
         fit_s = time.perf_counter() - start
         start = time.perf_counter()
         pred = clf.predict(X_test)
         predict_s = time.perf_counter() - start
         rows.append({
-            "model": f"CompressionClassifier(level={level})",
+            "model": f"CompressionClassifier({model!r}, " + ", ".join(f"{k}={v}" for k, v in params.items()) + ")",
             "test_texts": len(X_test),
             "accuracy": float(np.mean(pred == y_test)),
             "accuracy_on_knn_subset": float(np.mean(pred[: args.knn_test] == y_test[: args.knn_test])),

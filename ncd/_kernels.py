@@ -493,3 +493,131 @@ def lz_joint_block(xs, cx, prepared, n_threads=1):
         _lz_joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), *prepared.arrays(),
                            prepared.k, result)
     return result
+
+
+# -- the order-k context model ("cm", class level) -------------------------------------------
+#
+# Byte probabilities by Witten-Bell interpolation over contexts of orders 0..K:
+#   p_-1(b) = 1/256;  p_o(b) = (c_o(b) + u_o * p_{o-1}(b)) / (n_o + u_o)  where in the order-o
+# context n_o counts the bytes seen, u_o the distinct ones, c_o(b) those equal to b (a context
+# never seen leaves p_{o-1} as it is). The counts are exact (keys are stored, not only hashed), so
+# every p_K is a normalised distribution and sum(-log2 p_K) is an honest code length. Contexts
+# are padded with NUL at the start of each text. Counts live in an open-addressing table:
+# key = order << 58 | context << 9 | symbol, symbol 256 standing for the context's (n, u).
+
+_CM_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_CM_STATS = 256
+
+
+def _cm_slot(keys, key):
+    mask = np.uint64(keys.size - 1)
+    h = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(20)
+    i = h & mask
+    while keys[i] != key and keys[i] != _CM_EMPTY:
+        i = (i + np.uint64(1)) & mask
+    return i
+
+
+def _cm_context(data, a, i, o):
+    ctx = np.uint64(0)
+    for d in range(o, 0, -1):
+        byte = np.uint64(data[i - d]) if i - d >= a else np.uint64(0)
+        ctx = (ctx << np.uint64(8)) | byte
+    return ctx
+
+
+def _cm_add(keys, count, distinct, data, off, order):
+    """Count every text of data/off into the table; returns the number of keys added."""
+    added = 0
+    for t in range(off.size - 1):
+        a, b = off[t], off[t + 1]
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                s = _cm_slot(keys, base | sym)
+                if keys[s] == _CM_EMPTY:
+                    keys[s] = base | sym
+                    added += 1
+                new_symbol = count[s] == 0
+                count[s] += 1
+                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+                if keys[s] == _CM_EMPTY:
+                    keys[s] = base | np.uint64(_CM_STATS)
+                    added += 1
+                count[s] += 1
+                if new_symbol:
+                    distinct[s] += 1
+    return added
+
+
+def _cm_rehash(keys, count, distinct, new_keys, new_count, new_distinct):
+    for i in range(keys.size):
+        if keys[i] != _CM_EMPTY:
+            s = _cm_slot(new_keys, keys[i])
+            new_keys[s] = keys[i]
+            new_count[s] = count[i]
+            new_distinct[s] = distinct[i]
+
+
+def _cm_score(keys, count, distinct, data, off, order, out):
+    """out[t] = bits of text t under the model."""
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        bits = 0.0
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            p = 1.0 / 256.0
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+                if keys[s] == _CM_EMPTY:
+                    break  # an unseen context: no longer context was seen either
+                n = count[s]
+                u = distinct[s]
+                s = _cm_slot(keys, base | sym)
+                c = count[s] if keys[s] != _CM_EMPTY else 0
+                p = (c + u * p) / (n + u)
+            bits -= np.log2(p)
+        out[t] = bits
+
+
+if numba is not None:
+    _cm_slot = njit(cache=True, inline="always")(_cm_slot)
+    _cm_context = njit(cache=True, inline="always")(_cm_context)
+    _cm_add_nb = njit(cache=True)(_cm_add)
+    _cm_rehash_nb = njit(cache=True)(_cm_rehash)
+    _cm_score_nb = njit(cache=True, parallel=True)(_cm_score)
+
+
+class ContextModel:
+    """Counts of an order-k context model, grown as texts are added (see the section comment)."""
+
+    def __init__(self, order):
+        self.order = order
+        self.used = 0
+        self._allocate(1 << 12)
+
+    def _allocate(self, size):
+        self.keys = np.full(size, _CM_EMPTY, dtype=np.uint64)
+        self.count = np.zeros(size, dtype=np.int64)
+        self.distinct = np.zeros(size, dtype=np.int64)
+
+    def add(self, texts):
+        data, off = pack(texts)
+        bound = 2 * (self.order + 1) * data.size  # at most this many new keys
+        if self.used + bound > self.keys.size // 2:
+            size = self.keys.size
+            while self.used + bound > size // 2:
+                size *= 2
+            old = (self.keys, self.count, self.distinct)
+            self._allocate(size)
+            _cm_rehash_nb(*old, self.keys, self.count, self.distinct)
+        self.used += _cm_add_nb(self.keys, self.count, self.distinct, data, off, self.order)
+
+    def code_lengths(self, texts, n_threads=1):
+        data, off = pack(texts)
+        out = np.empty(len(texts))
+        with _Threads(n_threads):
+            _cm_score_nb(self.keys, self.count, self.distinct, data, off, self.order, out)
+        return out

@@ -112,3 +112,63 @@ def test_bad_input_and_unfitted():
 )
 def test_data_independent_checks(check):
     check("CompressionClassifier", CompressionClassifier())
+
+
+# -- the per-class context model ------------------------------------------------------------
+
+
+def test_context_model_is_a_normalised_distribution():
+    from ncd._kernels import ContextModel
+
+    cm = ContextModel(3)
+    cm.add([b"abracadabra", b"the cat sat on the mat", b"\x00\xff\x00"])
+    for prefix in (b"", b"ab", b"the ca", b"zq"):
+        base = cm.code_lengths([prefix])[0]
+        ext = cm.code_lengths([prefix + bytes([c]) for c in range(256)]) - base
+        assert np.sum(2.0 ** -ext) == pytest.approx(1.0, abs=1e-9)
+    assert cm.code_lengths([b""])[0] == 0.0
+    assert ContextModel(2).code_lengths([b"abc"])[0] == pytest.approx(3 * 8)  # nothing seen: uniform
+
+
+def test_context_model_grows_its_table_without_changing_counts():
+    from ncd._kernels import ContextModel
+
+    texts = [bytes(random_text) for random_text in (np.random.default_rng(0).integers(0, 256, 3000, dtype=np.uint8),)]
+    small = ContextModel(4)
+    small.add([b"seed"])
+    small.add(texts)  # forces at least one rehash
+    once = ContextModel(4)
+    once.add([b"seed"] + texts)
+    probe = [b"seed", texts[0][:100], b"other"]
+    np.testing.assert_array_equal(small.code_lengths(probe), once.code_lengths(probe))
+
+
+def test_cm_classifier(udhr):
+    clf = CompressionClassifier("cm", n_jobs=2).fit(udhr.X_train, udhr.y_train)
+    assert clf.score(udhr.X_test, udhr.y_test) > 0.95
+    bits = clf.code_lengths(udhr.X_test[:10])
+    np.testing.assert_array_equal(clf.predict(udhr.X_test[:10]), clf.classes_[bits.argmin(axis=1)])
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.code_lengths(udhr.X_test[:10]), bits)
+
+
+def test_cm_partial_fit_adds_counts_exactly(udhr):
+    full = CompressionClassifier("cm").fit(udhr.X_train, udhr.y_train)
+    inc = CompressionClassifier("cm")
+    for start in range(0, len(udhr.X_train), 100):
+        inc.partial_fit(udhr.X_train[start : start + 100], udhr.y_train[start : start + 100],
+                        classes=sorted(set(udhr.y_train)))
+    np.testing.assert_array_equal(inc.code_lengths(udhr.X_test[:40]), full.code_lengths(udhr.X_test[:40]))
+
+
+def test_partial_fit_refuses_changed_settings(udhr):
+    clf = CompressionClassifier("cm", order=2).partial_fit(udhr.X_train[:10], udhr.y_train[:10],
+                                                           classes=sorted(set(udhr.y_train)))
+    clf.set_params(order=4)
+    with pytest.raises(ValueError, match="call fit to start again"):
+        clf.partial_fit(udhr.X_train[10:20], udhr.y_train[10:20])
+
+
+def test_bad_order():
+    with pytest.raises(ValueError, match=r"'order' parameter .*\[0, 6\]. Got 7"):
+        CompressionClassifier("cm", order=7).fit(["a b", "c d"], [0, 1])
