@@ -347,36 +347,38 @@ def _lz_index(x, head, prev, xgrams):
         head[b] = p
 
 
-def _lz_conditional(x, head, prev, xgrams, z, best, used, grams, buckets, k, log2):
-    """Bits of z given x as history (x may be empty: then this is C(z)).
+def _lz_conditional(x_data, xa, xb, head, prev, xgrams, hr, z_data, za, zb, best, used, grams, buckets, k, log2):
+    """Bits of z = z_data[za:zb] given x = x_data[xa:xb] as history (empty x: this is C(z)).
 
+    The query's index is row hr of head/prev/xgrams (positions relative to xa); best, used,
+    grams and buckets are indexed like z_data. Offsets, not slices: this runs once per pair.
     log2[h] = log2(h) for every history size h up to len(x) + len(z)."""
-    nx, nz = x.size, z.size
+    nx = xb - xa
     total = 0.0
     literals = 0
-    i = 0
-    while i < nz:
+    i = za
+    while i < zb:
         length = best[i]
         if used[i] < k:
-            p = head[buckets[i]]
+            p = head[hr, buckets[i]]
             if p >= 0:
                 g = grams[i]
                 budget = k - used[i]
                 while p >= 0 and budget > 0:
-                    if xgrams[p] == g:
+                    if xgrams[hr, p] == g:
                         budget -= 1
                         m = _LZ_MIN
-                        while p + m < nx and i + m < nz and x[p + m] == z[i + m]:
+                        while p + m < nx and i + m < zb and x_data[xa + p + m] == z_data[i + m]:
                             m += 1
                         if m > length:
                             length = m
-                    p = prev[p]
+                    p = prev[hr, p]
         if length >= _LZ_MIN:
             n = length - 3
             lg = 0
             while (n >> (lg + 1)) > 0:
                 lg += 1
-            total += 2.0 + log2[nx + i] + 2.0 * lg
+            total += 2.0 + log2[nx + i - za] + 2.0 * lg
             i += length
         else:
             literals += 1
@@ -393,17 +395,16 @@ def _lz_log2_table(n):
 
 def _lz_lengths(data, off, best, used, grams, buckets, k, out):
     """C(z) of every prepared text."""
-    empty = np.empty(0, dtype=np.uint8)
-    head = np.full((1 << _LZ_TABLE_BITS) + 1, -1, dtype=np.int64)
-    prev = np.empty(1, dtype=np.int64)
+    head = np.full((1, (1 << _LZ_TABLE_BITS) + 1), -1, dtype=np.int32)
+    prev = np.empty((1, 1), dtype=np.int32)
+    xgrams = np.empty((1, 1), dtype=np.uint32)
     longest = 1
     for t in range(off.size - 1):
         longest = max(longest, off[t + 1] - off[t])
     log2 = _lz_log2_table(longest)
     for t in prange(off.size - 1):
-        a, b = off[t], off[t + 1]
-        out[t] = _lz_conditional(empty, head, prev, prev, data[a:b], best[a:b], used[a:b], grams[a:b],
-                                 buckets[a:b], k, log2)
+        out[t] = _lz_conditional(data, 0, 0, head, prev, xgrams, 0, data, off[t], off[t + 1], best, used, grams,
+                                 buckets, k, log2)
 
 
 _LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
@@ -431,15 +432,9 @@ def _lz_joint_block(x_data, x_off, cx, z_data, z_off, best, used, grams, buckets
             _lz_index(x_data[x_off[r]:x_off[r + 1]], heads[r - r0], prevs[r - r0], xgrams[r - r0])
         for j in range(n_z):
             a, b = z_off[j], z_off[j + 1]
-            z = z_data[a:b]
-            zb = best[a:b]
-            zu = used[a:b]
-            zg = grams[a:b]
-            zk = buckets[a:b]
             for r in range(r0, r1):
-                x = x_data[x_off[r]:x_off[r + 1]]
-                result[r, j] = cx[r] + _lz_conditional(x, heads[r - r0], prevs[r - r0], xgrams[r - r0], z, zb, zu,
-                                                       zg, zk, k, log2)
+                result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1], heads, prevs, xgrams, r - r0,
+                                                       z_data, a, b, best, used, grams, buckets, k, log2)
 
 
 if numba is not None:
