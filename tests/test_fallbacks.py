@@ -14,6 +14,7 @@ import pytest
 
 SCRIPT = """
 import json, random
+from ncd import pairwise_distances, pairwise_kneighbors
 rng = random.Random(0)
 words = "the cat dog sat ran market fell rose on a in park mat stocks bank rates".split()
 X = [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 30))) for _ in range(25)]
