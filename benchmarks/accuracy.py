@@ -10,7 +10,6 @@ text, the nearest training text's (the lowest index among equals). Writes accura
 import argparse
 import time
 
-import numpy as np
 
 from ncd import NCDClassifier
 

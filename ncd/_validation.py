@@ -9,7 +9,6 @@ import numbers
 from typing import Any, Sequence
 
 import joblib
-import numpy as np
 
 __all__ = ["check_texts", "check_separator", "check_n_jobs", "check_int_param", "check_choice_param"]
 
@@ -111,7 +110,3 @@ def check_working_memory(working_memory: Any, owner: str) -> float:
             f"Got {working_memory!r} instead."
         )
     return float(working_memory)
-
-
-def as_float_array(values: Any) -> np.ndarray:
-    return np.ascontiguousarray(values, dtype=np.float64)

@@ -13,7 +13,7 @@ from sklearn.svm import SVC
 from sklearn.utils import estimator_checks as ec
 
 from ncd import NCDClassifier, NCDTransformer, pairwise_distances, pairwise_kneighbors
-from ncd.classification import _break_ties, _class_scores, _encode_labels, _neighbour_weights
+from ncd.classification import _break_ties, _class_scores, _neighbour_weights
 from ncd.compressors import Compressor, ZstdCompressor
 from ncd.metrics import top_k_accuracy
 

@@ -3,7 +3,6 @@
 import gzip
 
 import numpy as np
-import pytest
 from sklearn.model_selection import GridSearchCV
 
 from ncd import NCDClassifier
