@@ -213,7 +213,7 @@ class _Pairwise:
         n_arrays = 3 if self.metric.both_orders else 2
         rows = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
         rows = max(1, min(rows, _MAX_BLOCK_ROWS, n_x))
-        pool = ThreadPoolExecutor(self.n_jobs) if self.n_jobs > 1 else None
+        pool = None  # made on first need: a compiled path runs its own threads
         bar = tqdm(
             total=n_x * n_y, unit="pair", unit_scale=True, desc=desc, disable=not self.verbose, mininterval=0.5
         )
@@ -227,6 +227,8 @@ class _Pairwise:
                     continue
                 cxy = np.empty((stop - start, n_y))
                 cyx = np.empty((stop - start, n_y)) if self.metric.both_orders else None
+                if pool is None and self.n_jobs > 1:
+                    pool = ThreadPoolExecutor(self.n_jobs)
                 results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
                 for r, (row_xy, row_yx) in enumerate(results):
                     cxy[r] = row_xy
