@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import zstandard
 
 from ._base import Compressor
@@ -28,16 +29,34 @@ class ZstdCompressor(Compressor):
         format with no content size, checksum or dictionary id (5 bytes on an
         empty input), so that less of each length is constant overhead. Both are
         real, decodable zstd frames.
+    conditional : bool, default=False
+        How a pair is measured. ``False``: ``C(x + separator + y)``, one frame of
+        the concatenation, as for every byte compressor. ``True``: ``C(x)`` plus
+        the frame of ``separator + y`` compressed with x as a raw-content
+        dictionary (zstd's prefix mode): y's conditional length given x, made
+        explicit. Each query's dictionary is built once and used for every y.
     """
 
     id = "zstd"
 
-    def __init__(self, level: int = 3, frame_extras: bool = True):
+    def __init__(self, level: int = 3, frame_extras: bool = True, conditional: bool = False):
         self.level = level
         self.frame_extras = frame_extras
+        self.conditional = conditional
 
     def _reset(self) -> None:
         self.__dict__.pop("_local", None)
+
+    def _params(self, level: int):
+        if self.frame_extras:
+            return zstandard.ZstdCompressionParameters.from_level(level)
+        return zstandard.ZstdCompressionParameters.from_level(
+            level,
+            format=zstandard.FORMAT_ZSTD1_MAGICLESS,
+            write_content_size=False,
+            write_checksum=False,
+            write_dict_id=False,
+        )
 
     def _context(self) -> zstandard.ZstdCompressor:
         local = self.__dict__.get("_local")
@@ -49,16 +68,31 @@ class ZstdCompressor(Compressor):
             if self.frame_extras:
                 ctx = zstandard.ZstdCompressor(level=level)
             else:
-                params = zstandard.ZstdCompressionParameters.from_level(
-                    level,
-                    format=zstandard.FORMAT_ZSTD1_MAGICLESS,
-                    write_content_size=False,
-                    write_checksum=False,
-                    write_dict_id=False,
-                )
-                ctx = zstandard.ZstdCompressor(compression_params=params)
+                ctx = zstandard.ZstdCompressor(compression_params=self._params(level))
             local.ctx = ctx
         return ctx
 
     def code_length(self, data: bytes) -> float:
         return 8.0 * len(self._context().compress(data))
+
+    def _given(self, prefix: bytes) -> zstandard.ZstdCompressor:
+        """A compressor that has ``prefix`` as its raw-content dictionary (no dictionary id written)."""
+        level = check_int(self.level, "level", self, 1, 22)
+        d = zstandard.ZstdCompressionDict(prefix, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        d.precompute_compress(level=level)
+        if self.frame_extras:
+            return zstandard.ZstdCompressor(dict_data=d, level=level, write_dict_id=False)
+        return zstandard.ZstdCompressor(dict_data=d, compression_params=self._params(level))
+
+    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        if not self.conditional:
+            return super().joint_code_lengths(x, ys, separator, reverse)
+        if reverse:  # C(y) + C(separator + x | y) for every y
+            tail = separator + x
+            return np.fromiter(
+                (self.code_length(y) + 8.0 * len(self._given(y).compress(tail)) for y in ys),
+                dtype=np.float64, count=len(ys),
+            )
+        compress = self._given(x).compress
+        cx = self.code_length(x)
+        return np.fromiter((cx + 8.0 * len(compress(separator + y)) for y in ys), dtype=np.float64, count=len(ys))
