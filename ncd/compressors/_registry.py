@@ -122,7 +122,7 @@ def get_compressor(spec: str | Mapping[str, Any] | Compressor) -> Compressor:
     --------
     >>> from ncd.compressors import get_compressor
     >>> get_compressor({"id": "zstd", "level": 19})
-    ZstdCompressor(frame_extras=True, level=19)
+    ZstdCompressor(conditional=False, frame_extras=True, level=19)
     """
     if isinstance(spec, Compressor):
         return spec
