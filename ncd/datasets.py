@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "EMBEDDED"]
+__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report", "EMBEDDED"]
 
 #: Name of the data set shipped inside the package.
 EMBEDDED = "udhr_langid_small"
@@ -192,3 +192,96 @@ def load_dataset(name_or_path: str = EMBEDDED, *, text_column: str = "text", lab
     raise FileNotFoundError(
         f"No data set {name_or_path!r}: it is not {EMBEDDED!r} (shipped with ncd), not a folder, and {hint}."
     )
+
+
+# -- few-shot samples and train/test overlap -----------------------------------------------
+
+
+def few_shot_indices(y, n_per_class: int, *, random_state=None):
+    """Indices of ``n_per_class`` examples of every class, drawn without replacement.
+
+    The same ``random_state`` gives the same indices, so a few-shot result can be
+    reproduced (save the indices with the results).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    n_per_class : int
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    ndarray of shape (n_classes * n_per_class,)
+        Sorted indices into y.
+
+    Examples
+    --------
+    >>> from ncd.datasets import few_shot_indices
+    >>> few_shot_indices(["a", "b", "a", "b", "a"], 2, random_state=0).tolist()
+    [1, 2, 3, 4]
+    """
+    import numpy as np
+    from sklearn.utils import check_random_state
+
+    from ._validation import check_int_param
+
+    n = check_int_param(n_per_class, "n_per_class", "few_shot_indices")
+    labels = np.asarray(list(y), dtype=object)
+    rng = check_random_state(random_state)
+    chosen = []
+    for label in dict.fromkeys(labels.tolist()):  # classes in order of first appearance
+        members = np.flatnonzero(labels == label)
+        if members.size < n:
+            raise ValueError(
+                f"Class {label!r} has {members.size} examples, fewer than n_per_class={n}. "
+                "Lower n_per_class or drop the class."
+            )
+        chosen.append(rng.choice(members, size=n, replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def _normalise(text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def overlap_report(X_train, X_test) -> dict:
+    """Texts shared between train and test, and repeated within train.
+
+    Two kinds of match: exact (the same bytes) and normalised (equal after case
+    folding, dropping punctuation and collapsing white space: the same text with
+    trivial edits). A test text that also sits in the training set makes kNN look
+    better than it is: report it beside any accuracy.
+
+    Returns
+    -------
+    dict
+        ``test_in_train_exact`` / ``test_in_train_normalised``: sorted indices of
+        test texts found in train; ``distinct_shared_exact``: how many distinct
+        texts are in both (a text repeated in test counts once); ``train_duplicates_exact`` /
+        ``train_duplicates_normalised``: how many training texts repeat an
+        earlier one; and the sizes.
+
+    Examples
+    --------
+    >>> from ncd.datasets import overlap_report
+    >>> r = overlap_report(["Hello, world!", "b", "b"], ["hello world", "Hello, world!", "c"])
+    >>> r["test_in_train_exact"], r["test_in_train_normalised"], r["train_duplicates_exact"]
+    ([1], [0, 1], 1)
+    """
+    from ._validation import check_texts
+
+    train = check_texts(X_train, "X_train")
+    test = check_texts(X_test, "X_test")
+    train_exact = set(train)
+    train_norm = {_normalise(t) for t in train}
+    return {
+        "n_train": len(train),
+        "n_test": len(test),
+        "test_in_train_exact": [i for i, t in enumerate(test) if t in train_exact],
+        "distinct_shared_exact": len(set(test) & train_exact),
+        "test_in_train_normalised": [i for i, t in enumerate(test) if _normalise(t) in train_norm],
+        "train_duplicates_exact": len(train) - len(train_exact),
+        "train_duplicates_normalised": len(train) - len(train_norm),
+    }

@@ -319,3 +319,46 @@ def test_malformed_records(tmp_path, name, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         read_labelled_file(path)
+
+
+# -- few-shot sampling and the overlap report ---------------------------------------------
+
+
+def test_few_shot_indices_are_seeded_and_balanced():
+    from ncd.datasets import few_shot_indices
+
+    y = ["a"] * 10 + ["b"] * 7 + ["c"] * 5
+    first = few_shot_indices(y, 5, random_state=3)
+    assert first.tolist() == few_shot_indices(y, 5, random_state=3).tolist()
+    assert first.tolist() != few_shot_indices(y, 5, random_state=4).tolist()
+    assert sorted(Counter(y[i] for i in first).values()) == [5, 5, 5]
+    assert len(set(first.tolist())) == 15
+    with pytest.raises(ValueError, match=r"Class 'c' has 5 examples, fewer than n_per_class=6"):
+        few_shot_indices(y, 6, random_state=0)
+
+
+def test_overlap_report_by_hand():
+    from ncd.datasets import overlap_report
+
+    r = overlap_report(["Hello, world!", "b", "b", "B!"], ["hello world", "Hello, world!", "c", "b", "b"])
+    assert r["test_in_train_exact"] == [1, 3, 4]
+    assert r["distinct_shared_exact"] == 2
+    assert r["test_in_train_normalised"] == [0, 1, 3, 4]
+    assert r["train_duplicates_exact"] == 1 and r["train_duplicates_normalised"] == 2
+
+
+def test_overlap_report_matches_each_shared_readme(shared_data):
+    """Every data set's README states how many exact texts are in both train and test."""
+    import re
+
+    from ncd.datasets import overlap_report
+
+    checked = 0
+    for folder in sorted(p for p in shared_data.iterdir() if p.is_dir()):
+        stated = re.search(r"Exact texts present in both train and test: (\d+)", (folder / "README.md").read_text())
+        if stated is None:
+            continue
+        ds = load_dataset(folder)
+        assert overlap_report(ds.X_train, ds.X_test)["distinct_shared_exact"] == int(stated.group(1)), folder.name
+        checked += 1
+    assert checked >= 10
