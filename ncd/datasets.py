@@ -1,4 +1,4 @@
-"""Labelled text sets: the one embedded in the package, local files, and local mirrors.
+"""Labelled text sets: the one embedded in the package, local files, local mirrors and the hub.
 
 Offline use needs no network: :func:`load_dataset` reads the embedded UDHR
 language-identification set, a folder with ``train`` and ``test`` files, or a
@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report", "EMBEDDED"]
+__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report", "EMBEDDED", "HUB_SETS"]
 
 #: Name of the data set shipped inside the package.
 EMBEDDED = "udhr_langid_small"
@@ -148,6 +148,59 @@ def _load_embedded() -> TextDataset:
     return TextDataset(EMBEDDED, *parts["train"], *parts["test"])
 
 
+class _HubSet(NamedTuple):
+    repo: str
+    config: str | None
+    text: tuple  # columns joined with a space to make the text
+    label: str
+
+
+#: The paper's data sets on the Hugging Face hub: name -> (repository, config, text columns, label column).
+#: Needs a network; on these names no file is read from the hub until load_dataset is called.
+HUB_SETS = {
+    "ag_news": _HubSet("fancyzhx/ag_news", None, ("text",), "label"),
+    "dbpedia_14": _HubSet("fancyzhx/dbpedia_14", None, ("title", "content"), "label"),
+    "yahoo_answers": _HubSet("community-datasets/yahoo_answers_topics", None,
+                             ("question_title", "question_content", "best_answer"), "topic"),
+    "20newsgroups": _HubSet("SetFit/20_newsgroups", None, ("text",), "label_text"),
+    "kinnews": _HubSet("andreniyongabo/kinnews_kirnews", "kinnews_cleaned", ("title", "content"), "label"),
+    "kirnews": _HubSet("andreniyongabo/kinnews_kirnews", "kirnews_cleaned", ("title", "content"), "label"),
+    "swahili_news": _HubSet("community-datasets/swahili_news", None, ("text",), "label"),
+    "sogou_news": _HubSet("community-datasets/sogou_news", None, ("title", "content"), "label"),
+}
+
+
+def _load_hub(name: str, spec: _HubSet) -> TextDataset:
+    try:
+        import datasets
+    except ImportError as exc:  # a core dependency; only a broken install gets here
+        raise ImportError("Loading from the Hugging Face hub needs the 'datasets' package.") from exc
+    try:
+        dd = datasets.load_dataset(spec.repo, spec.config)
+    except Exception as exc:  # offline, unknown repository, ... : say what was tried and what to do
+        raise FileNotFoundError(
+            f"Could not load {name!r} from the Hugging Face hub ({spec.repo}"
+            f"{', config ' + spec.config if spec.config else ''}): {type(exc).__name__}: {exc}. "
+            "Without a network, point load_dataset at a local folder or set NCD_DATA_DIR to a mirror."
+        ) from exc
+    splits = {}
+    for split in ("train", "test"):
+        if split not in dd:
+            raise ValueError(f"{spec.repo} has no {split!r} split; it has {sorted(dd)}.")
+        part = dd[split]
+        missing = [c for c in (*spec.text, spec.label) if c not in part.column_names]
+        if missing:
+            raise ValueError(f"{spec.repo} has no column {missing[0]!r}; its columns are {part.column_names}.")
+        columns = [part[c] for c in spec.text]
+        texts = [" ".join(str(v) for v in row if v) for row in zip(*columns)]
+        labels = list(part[spec.label])
+        feature = part.features.get(spec.label) if hasattr(part, "features") else None
+        if feature is not None and hasattr(feature, "int2str"):
+            labels = [feature.int2str(v) for v in labels]  # class names, not integers
+        splits[split] = (texts, labels)
+    return TextDataset(name, *splits["train"], *splits["test"])
+
+
 def load_dataset(name_or_path: str = EMBEDDED, *, text_column: str = "text", label_column: str = "label") -> TextDataset:
     """Load a labelled train/test split, offline.
 
@@ -161,7 +214,13 @@ def load_dataset(name_or_path: str = EMBEDDED, *, text_column: str = "text", lab
         * a folder holding ``train`` and ``test`` files (``.jsonl``, ``.json``,
           ``.csv`` or ``.tsv``, optionally gzipped);
         * the name of such a folder inside the directory named by the environment
-          variable ``NCD_DATA_DIR`` (a local mirror, e.g. ``ag_news``).
+          variable ``NCD_DATA_DIR`` (a local mirror, e.g. ``ag_news``);
+        * a name in :data:`HUB_SETS` (the paper's data sets, from the Hugging Face
+          hub: needs a network), or ``"hub:OWNER/NAME"`` for any hub data set with
+          ``train`` and ``test`` splits and the columns ``text_column`` and
+          ``label_column``.
+
+        A local folder or mirror wins over the hub.
     text_column, label_column : str, default="text", "label"
 
     Returns
@@ -184,13 +243,19 @@ def load_dataset(name_or_path: str = EMBEDDED, *, text_column: str = "text", lab
     mirror = os.environ.get("NCD_DATA_DIR")
     if mirror and (Path(mirror) / name_or_path).is_dir():
         return _load_folder(Path(mirror) / name_or_path, name_or_path, text_column, label_column)
+    if isinstance(name_or_path, str) and name_or_path.startswith("hub:"):
+        repo = name_or_path[4:]
+        return _load_hub(repo, _HubSet(repo, None, (text_column,), label_column))
+    if name_or_path in HUB_SETS:
+        return _load_hub(name_or_path, HUB_SETS[name_or_path])
     hint = (
         f"NCD_DATA_DIR={mirror!r} has no folder {name_or_path!r}"
         if mirror
         else "set NCD_DATA_DIR to a folder of data sets (NAME/train.jsonl.gz, NAME/test.jsonl.gz)"
     )
     raise FileNotFoundError(
-        f"No data set {name_or_path!r}: it is not {EMBEDDED!r} (shipped with ncd), not a folder, and {hint}."
+        f"No data set {name_or_path!r}: it is not {EMBEDDED!r} (shipped with ncd), not a folder, not a hub "
+        f"name ({', '.join(HUB_SETS)}, or 'hub:OWNER/NAME'), and {hint}."
     )
 
 

@@ -362,3 +362,64 @@ def test_overlap_report_matches_each_shared_readme(shared_data):
         assert overlap_report(ds.X_train, ds.X_test)["distinct_shared_exact"] == int(stated.group(1)), folder.name
         checked += 1
     assert checked >= 10
+
+
+# -- the Hugging Face hub path, with a stand-in for datasets.load_dataset (no network here) -------
+
+
+class _FakeLabel:
+    names = ["World", "Sports"]
+
+    def int2str(self, v):
+        return self.names[v]
+
+
+class _FakeSplit(dict):
+    def __init__(self, rows, features):
+        super().__init__({k: [r[k] for r in rows] for k in rows[0]})
+        self.column_names = list(rows[0])
+        self.features = features
+
+
+def test_hub_names_load_through_datasets(monkeypatch):
+    import datasets
+
+    calls = []
+
+    def fake_load(repo, config=None):
+        calls.append((repo, config))
+        rows = [{"title": "Cup final", "content": "A late goal.", "label": 1},
+                {"title": "Summit", "content": "", "label": 0}]
+        return {s: _FakeSplit(rows, {"label": _FakeLabel()}) for s in ("train", "test")}
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load)
+    ds = load_dataset("dbpedia_14")
+    assert calls == [("fancyzhx/dbpedia_14", None)]
+    assert ds.X_train == ["Cup final A late goal.", "Summit"]  # columns joined, empty ones skipped
+    assert ds.y_train == ["Sports", "World"]  # class names, not integers
+    generic = load_dataset("hub:someone/news", text_column="content", label_column="label")
+    assert calls[-1] == ("someone/news", None) and generic.X_test == ["A late goal.", ""]
+
+
+def test_hub_failure_says_what_to_do(monkeypatch):
+    import datasets
+
+    def offline(repo, config=None):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(datasets, "load_dataset", offline)
+    with pytest.raises(FileNotFoundError, match=r"Could not load 'ag_news' from the Hugging Face hub "
+                                                r"\(fancyzhx/ag_news\): ConnectionError: no network.*NCD_DATA_DIR"):
+        load_dataset("ag_news")
+
+
+def test_a_local_mirror_wins_over_the_hub(tmp_path, monkeypatch):
+    import datasets
+
+    monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: pytest.fail("the hub was asked"))
+    folder = tmp_path / "ag_news"
+    folder.mkdir()
+    for split in ("train", "test"):
+        (folder / f"{split}.jsonl").write_text('{"text": "t", "label": "l"}\n')
+    monkeypatch.setenv("NCD_DATA_DIR", str(tmp_path))
+    assert load_dataset("ag_news").X_train == ["t"]
