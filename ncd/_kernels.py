@@ -141,7 +141,6 @@ class _Threads:
     def __enter__(self):
         self.previous = numba.get_num_threads()
         numba.set_num_threads(self.n)
-        return self.n
 
     def __exit__(self, *exc):
         numba.set_num_threads(self.previous)
@@ -453,6 +452,7 @@ class LZPrepared:
     """Reference texts (each prefixed with the separator) with their self-match tables."""
 
     def __init__(self, texts, separator, k, n_threads=1):
+        self.texts = texts  # as given: the reverse order parses them as queries
         self.data, self.off = pack([separator + t for t in texts])
         # 13 bytes a position with the text itself: 120,000 AG-length texts take about 370 MB
         self.best = np.empty(self.data.size, dtype=np.int32)

@@ -179,8 +179,8 @@ class _Pairwise:
                  prepared=None):
         self.xs, self.ys, self.cx, self.cy = xs, ys, cx, cy
         self.compressor = compressor
-        self.metric_name = metric
-        self.metric = METRICS[metric]
+        self.metric = metric
+        self.both_orders = METRICS[metric].both_orders  # needs C(y + sep + x) as well
         self.separator = separator
         self.n_jobs = n_jobs
         self.working_memory = working_memory
@@ -191,7 +191,7 @@ class _Pairwise:
     def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
         x, ys, sep = self.xs[i], self.ys, self.separator
         cxy = self.compressor.joint_code_lengths(x, ys, sep)
-        cyx = self.compressor.joint_code_lengths(x, ys, sep, reverse=True) if self.metric.both_orders else None
+        cyx = self.compressor.joint_code_lengths(x, ys, sep, reverse=True) if self.both_orders else None
         return cxy, cyx
 
     def _compiled_block(self, start: int, stop: int):
@@ -202,15 +202,16 @@ class _Pairwise:
                 self.prepared = False  # no compiled path for this compressor: stop asking
         if self.prepared is False:
             return None, None
-        xs, comp, sep, prepared = self.xs[start:stop], self.compressor, self.separator, self.prepared
-        cxy = comp._joint_block(xs, prepared, sep, False, self.n_jobs)
-        cyx = comp._joint_block(xs, prepared, sep, True, self.n_jobs) if self.metric.both_orders else None
+        xs, cx, comp = self.xs[start:stop], self.cx[start:stop], self.compressor
+        args = (xs, cx, self.prepared, self.cy, self.separator)
+        cxy = comp._joint_block(*args, False, self.n_jobs)
+        cyx = comp._joint_block(*args, True, self.n_jobs) if self.both_orders else None
         return cxy, cyx
 
     def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
         """Yield ``(start, stop, C(x + sep + y), C(y + sep + x) or None)`` for rows start:stop."""
         n_x, n_y = len(self.xs), len(self.ys)
-        n_arrays = 3 if self.metric.both_orders else 2
+        n_arrays = 3 if self.both_orders else 2
         rows = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
         rows = max(1, min(rows, _MAX_BLOCK_ROWS, n_x))
         pool = None  # made on first need: a compiled path runs its own threads
@@ -226,7 +227,7 @@ class _Pairwise:
                     yield start, stop, cxy, cyx
                     continue
                 cxy = np.empty((stop - start, n_y))
-                cyx = np.empty((stop - start, n_y)) if self.metric.both_orders else None
+                cyx = np.empty((stop - start, n_y)) if self.both_orders else None
                 if pool is None and self.n_jobs > 1:
                     pool = ThreadPoolExecutor(self.n_jobs)
                 results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
@@ -244,8 +245,7 @@ class _Pairwise:
     def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
         """Yield ``(start, stop, distances of rows start:stop against every y)``."""
         for start, stop, cxy, cyx in self.length_blocks():
-            yield start, stop, _kernels.metric_block(self.metric_name, self.cx[start:stop], self.cy, cxy, cyx,
-                                                     self.n_jobs)
+            yield start, stop, _kernels.metric_block(self.metric, self.cx[start:stop], self.cy, cxy, cyx, self.n_jobs)
 
     def full(self) -> np.ndarray:
         out = np.empty((len(self.xs), len(self.ys)))
@@ -265,7 +265,7 @@ class _Pairwise:
         ind = np.empty((n_x, n_neighbors), dtype=np.intp)
         for start, stop, cxy, cyx in self.length_blocks(desc="neighbours"):
             dist[start:stop], ind[start:stop] = _kernels.metric_topk(
-                self.metric_name, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
+                self.metric, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
                 start if exclude_self else -1, self.n_jobs,
             )
         return dist, ind

@@ -113,12 +113,15 @@ class Compressor:
         no compiled path, :meth:`joint_code_lengths` is called row by row."""
         return None
 
-    def _joint_block(self, xs, prepared, separator: bytes, reverse: bool, n_threads: int):
+    def _joint_block(self, xs, cx, prepared, cy, separator: bytes, reverse: bool, n_threads: int):
         """Joint lengths of a block of queries against every prepared reference.
 
-        Returns an ndarray of shape (len(xs), n_refs) holding exactly what
-        :meth:`joint_code_lengths` gives for each pair (``reverse``: the reference
-        first), or None where this compressor has no compiled path.
+        ``cx`` and ``cy`` are the code lengths of the block's queries and of every
+        reference, which the caller already holds (models whose joint length starts
+        from C(x) or C(y) reuse them). Returns an ndarray of shape (len(xs), n_refs)
+        holding exactly what :meth:`joint_code_lengths` gives for each pair
+        (``reverse``: the reference first), or None where this compressor has no
+        compiled path.
         """
         return None
 

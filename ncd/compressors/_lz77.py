@@ -64,16 +64,13 @@ class LZ77Compressor(Compressor):
     def _prepare_refs(self, ys, separator, n_threads):
         from .._kernels import LZPrepared
 
-        prepared = LZPrepared(list(ys), separator, self._k(), n_threads)
-        prepared.texts = ys  # kept for the reverse order
-        return prepared
+        return LZPrepared(list(ys), separator, self._k(), n_threads)
 
-    def _joint_block(self, xs, prepared, separator, reverse, n_threads):
-        from .._kernels import LZPrepared, lz_code_lengths, lz_joint_block
+    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
+        from .._kernels import LZPrepared, lz_joint_block
 
-        k = self._k()
         if not reverse:
-            return lz_joint_block(xs, lz_code_lengths(xs, k, n_threads), prepared, n_threads)
-        ys = prepared.texts  # C(y) + C(separator + x | y): the same kernel with the roles swapped
-        swapped = LZPrepared(list(xs), separator, k, n_threads)
-        return lz_joint_block(ys, lz_code_lengths(ys, k, n_threads), swapped, n_threads).T
+            return lz_joint_block(xs, cx, prepared, n_threads)
+        # C(y) + C(separator + x | y): the same kernel with the roles swapped
+        swapped = LZPrepared(list(xs), separator, self._k(), n_threads)
+        return lz_joint_block(prepared.texts, cy, swapped, n_threads).T

@@ -28,7 +28,7 @@ class _DeflateFamily(Compressor):
 
         return pack(ys) if deflate_compiled() else None
 
-    def _joint_block(self, xs, prepared, separator, reverse, n_threads):
+    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
         from .._kernels import deflate_joint_block
 
         level = check_int(self.level, "level", self, 0, 9)
