@@ -59,11 +59,10 @@ class _CMClassModel:
 
     compiled = True  # scores in parallel compiled code: no thread pool around it
 
-    def __init__(self, texts: list[bytes], order: int):
+    def __init__(self, order: int):
         from ._kernels import ContextModel
 
         self._cm = ContextModel(order)
-        self._cm.add(texts)
 
     def add(self, texts: list[bytes]) -> None:
         self._cm.add(texts)
@@ -207,7 +206,8 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 self.classes_, _ = _encode_labels(given, len(given))
             codes = self._codes_of(y, len(texts))
         if first:
-            self._texts = [[] for _ in self.classes_]
+            # zstd rebuilds a class's dictionary from all its texts; cm keeps only counts
+            self._texts = [[] for _ in self.classes_] if self.model == "zstd" else None
             self._models = [None] * len(self.classes_)
             self.n_samples_fit_ = 0
         if not first and self._fitted_params != self._params():
@@ -215,24 +215,23 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 f"partial_fit with settings {self._params()} on a model fitted with {self._fitted_params}; "
                 "call fit to start again with new settings."
             )
+        new = {}
         for text, code in zip(texts, codes):
-            self._texts[code].append(text)
-        for c in np.unique(codes):
-            if self.model == "cm" and self._models[c] is not None:
-                self._models[c].add([t for t, k in zip(texts, codes) if k == c])  # only the new counts
+            new.setdefault(code, []).append(text)
+        for c, class_texts in new.items():
+            if self.model == "cm":
+                if self._models[c] is None:
+                    self._models[c] = _CMClassModel(int(self.order))
+                self._models[c].add(class_texts)  # only the new counts
             else:
-                self._models[c] = self._build(self._texts[c])
+                self._texts[c].extend(class_texts)
+                self._models[c] = _ZstdClassModel(self._texts[c], int(self.level), int(self.max_dict_size))
         self.n_samples_fit_ += len(texts)
         self._fitted_params = self._params()
         return self
 
     def _params(self) -> tuple:
         return (self.model, int(self.level), int(self.max_dict_size), int(self.order))
-
-    def _build(self, texts: list[bytes]):
-        if self.model == "cm":
-            return _CMClassModel(texts, int(self.order))
-        return _ZstdClassModel(texts, int(self.level), int(self.max_dict_size))
 
     def _codes_of(self, y, n_samples: int) -> np.ndarray:
         """Indices into classes_ of the labels y (validated), or a ValueError naming unknown ones."""
@@ -259,19 +258,19 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         texts = check_texts(X, "X")
         out = np.full((len(texts), len(self.classes_)), np.inf)
         n_jobs = self._n_jobs
-        for c, model in enumerate(self._models):
-            if model is None:
-                continue
-            if model.compiled:
-                out[:, c] = model.code_lengths(texts, n_jobs)
-                continue
-            if n_jobs <= 1 or len(texts) < 256:
-                out[:, c] = model.code_lengths(texts)
-                continue
-            step = -(-len(texts) // (4 * n_jobs))
-            chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
-            with ThreadPoolExecutor(n_jobs) as pool:
-                out[:, c] = np.concatenate(list(pool.map(model.code_lengths, chunks)))
+        threaded = n_jobs > 1 and len(texts) >= 256 and self.model == "zstd"  # cm runs its own threads
+        step = -(-len(texts) // (4 * n_jobs))
+        chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
+        with ThreadPoolExecutor(n_jobs if threaded else 1) as pool:
+            for c, model in enumerate(self._models):
+                if model is None:
+                    continue
+                if model.compiled:
+                    out[:, c] = model.code_lengths(texts, n_jobs)
+                elif threaded:
+                    out[:, c] = np.concatenate(list(pool.map(model.code_lengths, chunks)))
+                else:
+                    out[:, c] = model.code_lengths(texts)
         return out
 
     def predict(self, X):
@@ -288,12 +287,12 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        if state.get("_fitted_params", ("cm",))[0] == "zstd":
+        if state.get("_texts") is not None:
             state.pop("_models", None)  # zstd dictionaries do not pickle; rebuilt from the texts
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        if "_texts" in state and "_models" not in state:
+        if state.get("_texts") is not None and "_models" not in state:
             _, level, size, _ = state["_fitted_params"]
             self._models = [_ZstdClassModel(t, level, size) if t else None for t in self._texts]
