@@ -98,13 +98,17 @@ class _Stream:
                                 zlib.ZLIB_RUNTIME_VERSION.encode(), ctypes.sizeof(_ZStream))
         if rc != 0:
             raise MemoryError(f"deflateInit2 failed with code {rc} (level={level}, wbits={wbits})")
-        self.out = ctypes.create_string_buffer(1 << 12)
+        self._grow(1 << 12)
+
+    def _grow(self, n_input: int) -> None:
+        """Size the output buffer for inputs of up to n_input bytes (deflateBound: one call always finishes)."""
+        self.max_input = n_input
+        self.out = ctypes.create_string_buffer(int(_lib.deflateBound(self.ref, n_input)))
 
     def length(self, data: bytes) -> int:
         z = self.z
-        bound = _lib.deflateBound(self.ref, len(data))
-        if bound > len(self.out):
-            self.out = ctypes.create_string_buffer(bound)
+        if len(data) > self.max_input:
+            self._grow(max(len(data), 2 * self.max_input))
         z.next_in = ctypes.cast(data, ctypes.c_void_p)
         z.avail_in = len(data)
         z.next_out = ctypes.addressof(self.out)
