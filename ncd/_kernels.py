@@ -141,6 +141,7 @@ class _Threads:
     def __enter__(self):
         self.previous = numba.get_num_threads()
         numba.set_num_threads(self.n)
+        return self
 
     def __exit__(self, *exc):
         numba.set_num_threads(self.previous)
@@ -179,6 +180,7 @@ def metric_block(metric, cx, cy, cxy, cyx, n_threads=1):
 # Not cached (cache=False): the compiled code holds the addresses of libz's functions,
 # which differ from one process to the next. It compiles once per process (about a second).
 
+from . import _deflate  # noqa: E402
 from .compressors import _libz  # noqa: E402
 
 if numba is not None and _libz.NUMBA_PATH:
@@ -230,7 +232,7 @@ if numba is not None and _libz.NUMBA_PATH:
 
 def deflate_compiled():
     """Whether deflate lengths of whole blocks can be computed in compiled code here."""
-    return numba is not None and USE_NUMBA and _libz.NUMBA_PATH
+    return numba is not None and USE_NUMBA and (_libz.NUMBA_PATH or _deflate.native_ok())
 
 
 def pack(texts):
@@ -243,8 +245,37 @@ def pack(texts):
 def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n_threads=1):
     """8 * len(deflate(x + separator + y)) for every x in xs and y in ys, as an (n_x, n_y) array.
 
+    Levels 4 to 9 use zlib's parse and trees re-implemented in numba (:mod:`ncd._deflate`)
+    when its self-check against zlib passed in this process; other levels, and
+    concatenations longer than :data:`ncd._deflate.MAX_NATIVE`, are compressed by libz.
     Call only where :func:`deflate_compiled` is true.
     """
+    if level in _deflate.LEVELS and _deflate.native_ok():
+        # the first text of each concatenation is replayed once and reused: in reverse
+        # order that is the reference, so the block is computed transposed
+        x_packed = pack(xs)
+        if reverse:
+            nbytes = _deflate.native_joint(ys_packed, x_packed, separator, level, n_threads).T
+        else:
+            nbytes = _deflate.native_joint(x_packed, ys_packed, separator, level, n_threads)
+        result = 8.0 * (nbytes + _deflate.CONTAINER_BYTES[wbits])
+        rows, cols = np.nonzero(nbytes < 0)
+        if rows.size:  # longer than the native path takes
+            y_data, y_off = ys_packed
+            for r, c in zip(rows, cols):
+                y = y_data[y_off[c]:y_off[c + 1]].tobytes()
+                pair = (y + separator + xs[r]) if reverse else (xs[r] + separator + y)
+                result[r, c] = 8.0 * _libz.deflate_length(pair, level, wbits)
+        return result
+    if not _libz.NUMBA_PATH:
+        y_data, y_off = ys_packed
+        ys = [y_data[y_off[c]:y_off[c + 1]].tobytes() for c in range(y_off.size - 1)]
+        pairs = [[(y + separator + x) if reverse else (x + separator + y) for y in ys] for x in xs]
+        return np.array([[8.0 * _libz.deflate_length(p, level, wbits) for p in row] for row in pairs])
+    return _libz_joint_block(xs, ys_packed, separator, level, wbits, reverse, n_threads)
+
+
+def _libz_joint_block(xs, ys_packed, separator, level, wbits, reverse, n_threads):
     x_data, x_off = pack(xs)
     y_data, y_off = ys_packed
     longest = int(np.diff(x_off).max(initial=0) + np.diff(y_off).max(initial=0)) + len(separator)

@@ -1,4 +1,4 @@
-"""The plain paths (no numba kernels, no shared libz) give the same numbers as the compiled ones.
+"""The plain paths (no numba kernels, no shared libz, no native deflate model) give the same numbers as the compiled ones.
 
 Each runs in a fresh interpreter, because both switches are read at import.
 """
@@ -42,7 +42,7 @@ def compiled():
     return _run({})
 
 
-@pytest.mark.parametrize("switch", ["NCD_NO_NUMBA", "NCD_NO_LIBZ"])
+@pytest.mark.parametrize("switch", ["NCD_NO_NUMBA", "NCD_NO_LIBZ", "NCD_NO_NATIVE_DEFLATE"])
 def test_plain_paths_agree_with_the_compiled_ones(compiled, switch):
     plain = _run({switch: "1"})
     for comp, results in compiled.items():
