@@ -46,6 +46,7 @@ _HASH_MASK = (1 << 15) - 1
 _MAX_DIST = _WSIZE - 262
 _TOO_FAR = 4096
 _HEAP_SIZE = 2 * 286 + 1
+_SENTINEL = np.int64(1) << 62
 
 #: level -> (good_length, max_lazy, nice_length, max_chain), zlib's table for deflate_slow.
 LEVELS = {4: (4, 4, 16, 16), 5: (8, 16, 32, 32), 6: (8, 16, 128, 128),
@@ -232,16 +233,17 @@ if numba is not None:
 
     @njit(cache=True, inline="always")
     def _downheap(heap, heap_len, k):
+        # heap[heap_len + 1] holds a sentinel larger than any key, so the smaller child is
+        # chosen without a bounds test or a branch
         v = heap[k]
         vkey = v >> 10
         j = k << 1
         while j <= heap_len:
             a = heap[j]
-            if j < heap_len:
-                b = heap[j + 1]
-                if (b >> 10) <= (a >> 10):
-                    a = b
-                    j += 1
+            b = heap[j + 1]
+            c = (b >> 10) <= (a >> 10)
+            j += c
+            a = b if c else a
             if vkey <= (a >> 10):
                 break
             heap[k] = a
@@ -278,12 +280,14 @@ if numba is not None:
             acc[0] -= 1
             if stree.size:
                 acc[1] -= stree[node]
+        heap[heap_len + 1] = _SENTINEL
         for k in range(heap_len // 2, 0, -1):
             _downheap(heap, heap_len, k)
         node = elems
         while True:
             n = heap[1]
             heap[1] = heap[heap_len]
+            heap[heap_len] = _SENTINEL
             heap_len -= 1
             _downheap(heap, heap_len, 1)
             m = heap[1]
