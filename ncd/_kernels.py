@@ -397,11 +397,14 @@ def _lz_conditional(x_data, xa, xb, head, prev, xgrams, hr, z_data, za, zb, best
                 while p >= 0 and budget > 0:
                     if xgrams[hr, p] == g:
                         budget -= 1
-                        m = _LZ_MIN
-                        while p + m < nx and i + m < zb and x_data[xa + p + m] == z_data[i + m]:
-                            m += 1
-                        if m > length:
-                            length = m
+                        # only a copy longer than the best so far matters: test its last byte first
+                        if length < _LZ_MIN or (p + length < nx and i + length < zb
+                                                and x_data[xa + p + length] == z_data[i + length]):
+                            m = _LZ_MIN
+                            while p + m < nx and i + m < zb and x_data[xa + p + m] == z_data[i + m]:
+                                m += 1
+                            if m > length:
+                                length = m
                     p = prev[hr, p]
         if length >= _LZ_MIN:
             n = length - 3
