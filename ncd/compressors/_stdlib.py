@@ -42,7 +42,9 @@ class GzipCompressor(_DeflateFamily):
     trailer), so the empty input costs 20 bytes (160 bits). The stream is the one
     ``gzip.compress`` writes, made by zlib with ``wbits=31`` from a deflate state
     that each thread reuses (see ``ncd.compressors._libz``); the tests check the
-    lengths against :func:`gzip.compress`.
+    lengths against :func:`gzip.compress`. In the pairwise drivers, levels 4 to 9
+    are computed by a numba re-implementation of zlib's length (``ncd._deflate``),
+    checked against zlib once per process: the same numbers, about twice as fast.
 
     Parameters
     ----------
