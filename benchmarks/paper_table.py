@@ -6,8 +6,9 @@
 
 For each data set in ../shared/data:
 
-* overlap: test texts also in train, exactly and after normalisation (case, punctuation,
-  white space), and repeats within train (``ncd.datasets.overlap_report``, on the full files);
+* overlap: test texts also in train, exactly, after normalisation (case, punctuation, white
+  space) and as near duplicates (Jaccard of 3-word shingles >= 0.8), and repeats within train
+  (``ncd.datasets.overlap_report``, on the full files; ``benchmarks/overlap.md`` has them all);
 * full train, one distance pass per compressor (the K nearest training texts of each test text),
   from which come:
     - gzip k=1, the honest figure;
@@ -139,6 +140,8 @@ def run_dataset(name, mode):
         "test_in_train_normalised": len(overlap["test_in_train_normalised"]),
         "train_duplicates_exact": overlap["train_duplicates_exact"],
         "train_duplicates_normalised": overlap["train_duplicates_normalised"],
+        "test_in_train_near": len(overlap["test_in_train_near"]),
+        "train_near_duplicates": overlap["train_near_duplicates"],
         "n_train": overlap["n_train"], "n_test": overlap["n_test"]}}
     Xtr, ytr = _cap(Xtr_all, ytr_all, cfg["train"], 0)
     Xte, yte = _cap(Xte_all, yte_all, cfg["test"], 1)
@@ -192,7 +195,7 @@ def markdown(result):
         lines += [f"Subset mode: at most {cfg['train']} training and {cfg['test']} test texts per set "
                   "(a seeded sample), so these are not the full-data figures.", ""]
     lines += ["## Full training set", "",
-              "| data | train x test | test in train (exact / normalised) | gzip k=1 | gzip k (CV) | "
+              "| data | train x test | test in train (exact / normalised / near) | gzip k=1 | gzip k (CV) | "
               "gzip top-2 (paper metric) | best ncd (CV) | class-level cm | TF-IDF + LR | BoW kNN | "
               "published gzip k=1 / top-2 |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -204,7 +207,8 @@ def markdown(result):
         b = f["best_ncd"]
         lines.append(
             f"| {r['data']} | {r['train']:,} x {r['test']:,} | {o['test_in_train_exact']} / "
-            f"{o['test_in_train_normalised']} of {o['n_test']:,} | {g['k1']:.3f} | {g['at_k_cv']:.3f} (k={g['k_cv']}) | "
+            f"{o['test_in_train_normalised']} / {o.get('test_in_train_near', '?')} of {o['n_test']:,} | "
+            f"{g['k1']:.3f} | {g['at_k_cv']:.3f} (k={g['k_cv']}) | "
             f"{g['top2_paper_metric']:.3f} | {b['accuracy']:.3f} ({b['compressor']}, k={b['k']}) | "
             f"{f['class_level_cm']:.3f} | {f['tfidf_lr']:.3f} | {f['bow_knn']:.3f} | {pub_s} |")
     lines += ["", f"## {SHOTS}-shot ({cfg['trials']} seeded trials, mean ± 95% t-interval)", "",
@@ -219,7 +223,9 @@ def markdown(result):
     m = result["machine"]
     if not result.get("complete", True):
         lines += ["", f"**Partial**: {len(result['results'])} data sets so far; the run was still going."]
-    lines += ["", f"Train-test overlap is counted on the full files. Run time {result['seconds'] / 60:.1f} min; "
+    lines += ["", "Train-test overlap is counted on the full files (near: Jaccard of 3-word shingles >= 0.8; "
+              "'?' where the run predates the near-duplicate count: see `benchmarks/overlap.md`). "
+              f"Run time {result['seconds'] / 60:.1f} min; "
               f"machine: {m['cores']} cores, {m['cpu']}, Python {m['python']}.", ""]
     return "\n".join(lines)
 

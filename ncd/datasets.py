@@ -17,7 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report", "EMBEDDED", "HUB_SETS"]
+__all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report",
+           "near_duplicates", "EMBEDDED", "HUB_SETS"]
 
 #: Name of the data set shipped inside the package.
 EMBEDDED = "udhr_langid_small"
@@ -311,22 +312,109 @@ def _normalise(text) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
-def overlap_report(X_train, X_test) -> dict:
+def _shingles(texts, size):
+    """Binary document x shingle matrix: the set of `size`-word windows of each normalised text
+    (a text shorter than `size` words is one shingle, itself)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    def analyse(text):
+        words = _normalise(text).split()
+        if len(words) <= size:
+            return [" ".join(words)]
+        return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
+
+    vec = HashingVectorizer(analyzer=analyse, n_features=1 << 24, alternate_sign=False, norm=None, binary=True)
+    X = vec.transform(texts).tocsr()
+    X.data[:] = 1.0
+    return X
+
+
+def near_duplicates(X, Y=None, *, shingle_size: int = 3, chunk_size: int = 1000):
+    """For every text of X, its most similar text of Y by Jaccard similarity of word shingles.
+
+    Texts are normalised as in :func:`overlap_report` (case folded, punctuation
+    dropped) and cut into overlapping windows of ``shingle_size`` words; the
+    similarity of two texts is |A ∩ B| / |A ∪ B| over their window sets (1.0 for
+    the same text with trivial edits, about 0.8 for one word changed in a
+    30-word text). With ``Y=None`` each text of X is compared with the others
+    (not itself). Exact, computed as sparse products in chunks of ``chunk_size``
+    rows (no n x m matrix is kept).
+
+    Returns
+    -------
+    similarity : ndarray of shape (len(X),)
+        The highest Jaccard similarity (0.0 where nothing is shared).
+    index : ndarray of shape (len(X),)
+        Index into Y (or X) of that text; -1 where nothing is shared.
+
+    Examples
+    --------
+    >>> from ncd.datasets import near_duplicates
+    >>> sim, idx = near_duplicates(["the cat sat on the mat today"],
+    ...                            ["a dog", "The cat sat on the mat, today!", "the cat sat on a mat today"])
+    >>> round(float(sim[0]), 2), int(idx[0])
+    (1.0, 1)
+    """
+    import numpy as np
+
+    from ._validation import check_int_param, check_texts
+
+    X = check_texts(X, "X")
+    size = check_int_param(shingle_size, "shingle_size", "near_duplicates")
+    chunk = check_int_param(chunk_size, "chunk_size", "near_duplicates")
+    self_compare = Y is None
+    A = _shingles(X, size)
+    B = A if self_compare else _shingles(check_texts(Y, "Y"), size)
+    a_sizes = np.asarray(A.sum(axis=1)).ravel()
+    b_sizes = np.asarray(B.sum(axis=1)).ravel()
+    BT = B.T.tocsc()
+    similarity = np.zeros(len(X))
+    index = np.full(len(X), -1, dtype=np.intp)
+    for start in range(0, len(X), chunk):
+        inter = (A[start:start + chunk] @ BT).tocoo()
+        rows, cols, shared = inter.row, inter.col, inter.data
+        if self_compare:
+            keep = rows + start != cols
+            rows, cols, shared = rows[keep], cols[keep], shared[keep]
+        if rows.size == 0:
+            continue
+        jac = shared / (a_sizes[rows + start] + b_sizes[cols] - shared)
+        # per row: the highest similarity, the lowest index among equals
+        order = np.lexsort((cols, -jac, rows))
+        rows, cols, jac = rows[order], cols[order], jac[order]
+        first = np.r_[True, rows[1:] != rows[:-1]]
+        similarity[rows[first] + start] = jac[first]
+        index[rows[first] + start] = cols[first]
+    return similarity, index
+
+
+def overlap_report(X_train, X_test, *, near_threshold: float | None = 0.8) -> dict:
     """Texts shared between train and test, and repeated within train.
 
-    Two kinds of match: exact (the same bytes) and normalised (equal after case
+    Three kinds of match: exact (the same bytes); normalised (equal after case
     folding, dropping punctuation and collapsing white space: the same text with
-    trivial edits). A test text that also sits in the training set makes kNN look
-    better than it is: report it beside any accuracy.
+    trivial edits); and near (Jaccard similarity of 3-word shingles at least
+    ``near_threshold``, see :func:`near_duplicates`: the same text with a few
+    words changed, added or cut). A test text that also sits in the training set
+    makes kNN look better than it is: report it beside any accuracy.
+
+    Parameters
+    ----------
+    X_train, X_test : sequence of str or bytes
+    near_threshold : float in (0, 1] or None, default=0.8
+        None skips the near-duplicate search (it costs sparse products over
+        all pairs that share a shingle).
 
     Returns
     -------
     dict
-        ``test_in_train_exact`` / ``test_in_train_normalised``: sorted indices of
-        test texts found in train; ``distinct_shared_exact``: how many distinct
-        texts are in both (a text repeated in test counts once); ``train_duplicates_exact`` /
+        ``test_in_train_exact`` / ``test_in_train_normalised`` /
+        ``test_in_train_near``: sorted indices of test texts found in train;
+        ``distinct_shared_exact``: how many distinct texts are in both (a text
+        repeated in test counts once); ``train_duplicates_exact`` /
         ``train_duplicates_normalised``: how many training texts repeat an
-        earlier one; and the sizes.
+        earlier one; ``train_near_duplicates``: how many training texts have a
+        near duplicate elsewhere in train; and the sizes.
 
     Examples
     --------
@@ -339,9 +427,11 @@ def overlap_report(X_train, X_test) -> dict:
 
     train = check_texts(X_train, "X_train")
     test = check_texts(X_test, "X_test")
+    if near_threshold is not None and not (isinstance(near_threshold, (int, float)) and 0 < near_threshold <= 1):
+        raise ValueError(f"near_threshold must be a number in (0, 1] or None, got {near_threshold!r}.")
     train_exact = set(train)
     train_norm = {_normalise(t) for t in train}
-    return {
+    report = {
         "n_train": len(train),
         "n_test": len(test),
         "test_in_train_exact": [i for i, t in enumerate(test) if t in train_exact],
@@ -350,3 +440,10 @@ def overlap_report(X_train, X_test) -> dict:
         "train_duplicates_exact": len(train) - len(train_exact),
         "train_duplicates_normalised": len(train) - len(train_norm),
     }
+    if near_threshold is not None:
+        sim, _ = near_duplicates(test, train)
+        report["test_in_train_near"] = [int(i) for i in (sim >= near_threshold).nonzero()[0]]
+        sim_train, _ = near_duplicates(train)
+        report["train_near_duplicates"] = int((sim_train >= near_threshold).sum())
+        report["near_threshold"] = float(near_threshold)
+    return report

@@ -359,7 +359,8 @@ def test_overlap_report_matches_each_shared_readme(shared_data):
         if stated is None:
             continue
         ds = load_dataset(folder)
-        assert overlap_report(ds.X_train, ds.X_test)["distinct_shared_exact"] == int(stated.group(1)), folder.name
+        report = overlap_report(ds.X_train, ds.X_test, near_threshold=None)  # exact counts only
+        assert report["distinct_shared_exact"] == int(stated.group(1)), folder.name
         checked += 1
     assert checked >= 10
 
@@ -423,3 +424,60 @@ def test_a_local_mirror_wins_over_the_hub(tmp_path, monkeypatch):
         (folder / f"{split}.jsonl").write_text('{"text": "t", "label": "l"}\n')
     monkeypatch.setenv("NCD_DATA_DIR", str(tmp_path))
     assert load_dataset("ag_news").X_train == ["t"]
+
+
+# -- near duplicates ------------------------------------------------------------------------
+
+
+def _jaccard_by_hand(a, b, size=3):
+    from ncd.datasets import _normalise
+
+    def shingles(t):
+        w = _normalise(t).split()
+        return {" ".join(w)} if len(w) <= size else {" ".join(w[i:i + size]) for i in range(len(w) - size + 1)}
+
+    A, B = shingles(a), shingles(b)
+    return len(A & B) / len(A | B)
+
+
+@pytest.mark.parametrize("self_compare", [False, True])
+def test_near_duplicates_equal_brute_force(self_compare):
+    import random
+
+    from ncd.datasets import near_duplicates
+
+    rng = random.Random(4)
+    words = "stocks fell rose the bank cut rates on monday as oil prices".split()
+    X = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 12))) for _ in range(60)]
+    Y = None if self_compare else [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 12))) for _ in range(45)]
+    sim, idx = near_duplicates(X, Y, chunk_size=7)
+    others = X if self_compare else Y
+    for i, x in enumerate(X):
+        scores = [(-1.0 if self_compare and j == i else _jaccard_by_hand(x, y)) for j, y in enumerate(others)]
+        best = max(scores)
+        if best <= 0:
+            assert sim[i] == 0.0 and idx[i] == -1
+        else:
+            assert sim[i] == pytest.approx(best)
+            assert idx[i] == scores.index(best)  # the lowest index among equals
+
+
+def test_overlap_report_near_duplicates():
+    from ncd.datasets import overlap_report
+
+    text = " ".join(f"word{i}" for i in range(30))
+    edited = text.replace("word15", "other")  # 3 of 28 shingles change: Jaccard 25/31 = 0.81
+    r = overlap_report([text, "unrelated words here"], [edited, "nothing alike at all"])
+    assert r["test_in_train_exact"] == [] and r["test_in_train_normalised"] == []
+    assert r["test_in_train_near"] == [0]
+    assert overlap_report([text], [edited], near_threshold=0.9)["test_in_train_near"] == []
+    assert "test_in_train_near" not in overlap_report([text], [edited], near_threshold=None)
+    assert overlap_report([text, edited], ["x"])["train_near_duplicates"] == 2
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, "0.8", -0.1])
+def test_overlap_report_bad_threshold(bad):
+    from ncd.datasets import overlap_report
+
+    with pytest.raises(ValueError, match=r"near_threshold must be a number in \(0, 1\] or None, got"):
+        overlap_report(["a"], ["b"], near_threshold=bad)
