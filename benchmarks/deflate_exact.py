@@ -27,27 +27,6 @@ from ncd._kernels import pack
 from _common import SHARED_DATA, machine, read_split, write_results
 
 
-def synthetic(rng, n):
-    words = np.array(b"the of and a to in is was for on that with as by he at market stocks rose fell".split())
-    out = []
-    for _ in range(n):
-        size = int(rng.choice([0, 1, 2, 3, 5, 12, 60, 250, 480, 1000, 3000]))
-        kind = rng.integers(5)
-        if kind == 0:
-            out.append(b" ".join(rng.choice(words, size // 4 + 1)))
-        elif kind == 1:
-            out.append(rng.integers(0, 256, size, dtype=np.uint8).tobytes())
-        elif kind == 2:
-            out.append(rng.choice(np.frombuffer(b"ab c", dtype=np.uint8), size).tobytes())
-        elif kind == 3:
-            unit = rng.integers(97, 123, int(rng.integers(1, 12)), dtype=np.uint8).tobytes()
-            out.append((unit * (size // len(unit) + 1))[:size])
-        else:
-            block = rng.integers(32, 127, 400, dtype=np.uint8).tobytes()
-            out.append(block + rng.integers(0, 256, size, dtype=np.uint8).tobytes() + block[: size % 400])
-    return out
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=1_000_000)
@@ -69,11 +48,10 @@ def main():
         pair_rows.append({"data": name, "pairs": int(got.size - longer.sum()), "differ": differ,
                           "left_to_libz": int(longer.sum())})
         print(pair_rows[-1], flush=True)
-    rng = np.random.default_rng(2026)
     string_rows = []
     per_level = args.strings // len(_deflate.LEVELS)
     for level in sorted(_deflate.LEVELS):
-        texts = synthetic(rng, per_level)
+        texts = _deflate.synthetic_texts(2026 + level, per_level)
         got = _deflate.native_lengths(texts, level, n_threads=2)
         want = np.array([len(zlib.compress(t, level, -15)) for t in texts])
         string_rows.append({"level": level, "strings": len(texts), "differ": int((got != want).sum())})

@@ -255,7 +255,7 @@ if numba is not None:
     def _build_tree(freq, elems, stree, extra, base, max_length, w, acc):
         """zlib's build_tree + gen_bitlen: code lengths into w.nlen; adds to acc[0] (opt_len)
         and, with a static tree, acc[1] (static_len). Returns max_code."""
-        heap, order, nfreq, nlen, dad, bl_count = w
+        heap, order, nfreq, nlen, dad, bl_count = w[0], w[1], w[2], w[3], w[4], w[5]
         heap_len = 0
         heap_max = _HEAP_SIZE
         max_code = -1
@@ -393,9 +393,9 @@ if numba is not None:
                 min_count = 4
 
     @njit(cache=True)
-    def _block_bytes(lfreq, dfreq, stored_len, w, lens, blfreq, acc):
+    def _block_bytes(lfreq, dfreq, stored_len, w):
         """Bytes of the single final block zlib writes for these symbol counts."""
-        nlen = w[3]
+        nlen, lens, blfreq, acc = w[3], w[6], w[7], w[8]
         acc[0] = 0
         acc[1] = 0
         lmax = _build_tree(lfreq, 286, LIT_STATIC, LEN_EXTRA, 257, 15, w, acc)
@@ -426,14 +426,23 @@ if numba is not None:
 
     @njit(cache=True)
     def _workspace():
-        # heap, order (zlib's heap[heap_max:]), leaf freqs, lengths, parents, bl_count
-        w = (np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.empty(_HEAP_SIZE + 1, dtype=np.int64),
-             np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.zeros(_HEAP_SIZE + 2, dtype=np.int64),
-             np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.empty(16, dtype=np.int64))
-        return w
+        """Arrays for the tree step: heap, order (zlib's heap[heap_max:]), leaf freqs, code
+        lengths, parents, bl_count, the literal tree's lengths, bl freqs, (opt_len, static_len)."""
+        return (np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.empty(_HEAP_SIZE + 1, dtype=np.int64),
+                np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.zeros(_HEAP_SIZE + 2, dtype=np.int64),
+                np.empty(_HEAP_SIZE + 1, dtype=np.int64), np.empty(16, dtype=np.int64),
+                np.zeros(287, dtype=np.int64), np.zeros(19, dtype=np.int64), np.zeros(2, dtype=np.int64))
 
     @njit(cache=True)
-    def _length_one(buf, n, params, head, prev, touched, st, lfreq, dfreq, w, lens, blfreq, acc):
+    def _parser():
+        """Arrays for the parse: hash heads (all zero), chain links, the hashes inserted, the
+        state (see _parse), literal/length and distance counts."""
+        return (np.zeros(1 << 15, dtype=np.int32), np.empty(MAX_NATIVE, dtype=np.int32),
+                np.empty(2 * MAX_NATIVE, dtype=np.int32), np.zeros(8, dtype=np.int64),
+                np.zeros(286, dtype=np.int64), np.zeros(30, dtype=np.int64))
+
+    @njit(cache=True)
+    def _length_one(buf, n, params, head, prev, touched, st, lfreq, dfreq, w):
         """Deflate bytes of buf[:n] (head must be all zero; left all zero)."""
         lfreq[:] = 0
         dfreq[:] = 0
@@ -444,31 +453,21 @@ if numba is not None:
                params[0], params[1], params[2], params[3])
         for i in range(st[7]):
             head[touched[i]] = 0
-        return _block_bytes(lfreq, dfreq, n, w, lens, blfreq, acc)
+        return _block_bytes(lfreq, dfreq, n, w)
 
     @njit(cache=True, parallel=True)
     def _lengths_nb(data, off, params, n_threads, out):
         n_texts = off.size - 1
         per = (n_texts + n_threads - 1) // n_threads
         for t in prange(n_threads):
-            head = np.zeros(1 << 15, dtype=np.int32)
-            prev = np.empty(MAX_NATIVE, dtype=np.int32)
-            touched = np.empty(2 * MAX_NATIVE, dtype=np.int32)
-            st = np.zeros(8, dtype=np.int64)
-            lfreq = np.zeros(286, dtype=np.int64)
-            dfreq = np.zeros(30, dtype=np.int64)
-            lens = np.zeros(287, dtype=np.int64)
-            blfreq = np.zeros(19, dtype=np.int64)
-            acc = np.zeros(2, dtype=np.int64)
+            head, prev, touched, st, lfreq, dfreq = _parser()
             w = _workspace()
             for i in range(t * per, min(n_texts, (t + 1) * per)):
                 a, b = off[i], off[i + 1]
                 if b - a > MAX_NATIVE:
                     out[i] = -1
                     continue
-                buf = data[a:b]
-                out[i] = _length_one(buf, b - a, params, head, prev, touched, st, lfreq, dfreq,
-                                     w, lens, blfreq, acc)
+                out[i] = _length_one(data[a:b], b - a, params, head, prev, touched, st, lfreq, dfreq, w)
 
     @njit(cache=True, parallel=True)
     def _joint_nb(x_data, x_off, sep, y_data, y_off, params, n_threads, result):
@@ -480,19 +479,11 @@ if numba is not None:
         good, lazy, nice, chain = params[0], params[1], params[2], params[3]
         for t in prange(n_threads):
             buf = np.empty(MAX_NATIVE, dtype=np.uint8)
-            head = np.zeros(1 << 15, dtype=np.int32)
-            head_x = np.zeros(1 << 15, dtype=np.int32)
-            prev = np.empty(MAX_NATIVE, dtype=np.int32)
-            touched = np.empty(2 * MAX_NATIVE, dtype=np.int32)
-            st = np.zeros(8, dtype=np.int64)
+            head, prev, touched, st, lfreq, dfreq = _parser()
+            head_x = np.zeros(1 << 15, dtype=np.int32)  # the heads after the query's replay
             st_x = np.zeros(8, dtype=np.int64)
-            lfreq = np.zeros(286, dtype=np.int64)
-            dfreq = np.zeros(30, dtype=np.int64)
             lfreq_x = np.zeros(286, dtype=np.int64)
             dfreq_x = np.zeros(30, dtype=np.int64)
-            lens = np.zeros(287, dtype=np.int64)
-            blfreq = np.zeros(19, dtype=np.int64)
-            acc = np.zeros(2, dtype=np.int64)
             w = _workspace()
             for r in range(t * per, min(n_rows, (t + 1) * per)):
                 xa, xb = x_off[r], x_off[r + 1]
@@ -527,7 +518,7 @@ if numba is not None:
                     _parse(buf, n, n, st, lfreq, dfreq, head, prev, touched, good, lazy, nice, chain)
                     for i in range(n_prefix, st[7]):
                         head[touched[i]] = head_x[touched[i]]
-                    result[r, j] = _block_bytes(lfreq, dfreq, n, w, lens, blfreq, acc)
+                    result[r, j] = _block_bytes(lfreq, dfreq, n, w)
                 for i in range(n_prefix):
                     head[touched[i]] = 0
                     head_x[touched[i]] = 0
@@ -560,6 +551,30 @@ def native_joint(x_packed, y_packed, separator, level, n_threads=1):
         _joint_nb(x_data, x_off, np.frombuffer(separator, dtype=np.uint8), y_data, y_off,
                   _params(level), threads.n, result)
     return result
+
+
+def synthetic_texts(seed, n, sizes=(0, 1, 2, 3, 5, 12, 60, 250, 480, 1000, 3000)):
+    """n seeded byte strings of every kind that steers zlib's parse: words, random bytes, a
+    small alphabet, short periods, and a block repeated after noise (long distances)."""
+    rng = np.random.default_rng(seed)
+    words = np.array(b"the of and a to in is was for on that with as by he at market stocks rose fell".split())
+    out = []
+    for _ in range(n):
+        size = int(rng.choice(sizes))
+        kind = rng.integers(5)
+        if kind == 0:
+            out.append(b" ".join(rng.choice(words, size // 4 + 1)))
+        elif kind == 1:
+            out.append(rng.integers(0, 256, size, dtype=np.uint8).tobytes())
+        elif kind == 2:
+            out.append(rng.choice(np.frombuffer(b"ab c", dtype=np.uint8), size).tobytes())
+        elif kind == 3:
+            unit = rng.integers(97, 123, int(rng.integers(1, 12)), dtype=np.uint8).tobytes()
+            out.append((unit * (size // len(unit) + 1))[:size])
+        else:
+            block = rng.integers(32, 127, 400, dtype=np.uint8).tobytes()
+            out.append(block + rng.integers(0, 256, size, dtype=np.uint8).tobytes() + block[:size % 400])
+    return out
 
 
 def _check_sample():

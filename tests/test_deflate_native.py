@@ -22,26 +22,7 @@ def _zlib_bytes(texts, level):
 
 
 def _corpus(seed, n):
-    """Random strings of every kind that changes the parse: words, runs, small alphabets, noise."""
-    rng = np.random.default_rng(seed)
-    words = np.array(b"the of and a to in is was for on that with as by he at market stocks rose fell".split())
-    out = []
-    for _ in range(n):
-        size = int(rng.choice([0, 1, 2, 3, 4, 7, 30, 150, 500, 1200, 4000]))
-        kind = rng.integers(5)
-        if kind == 0:
-            out.append(b" ".join(rng.choice(words, size // 4 + 1)))
-        elif kind == 1:
-            out.append(rng.integers(0, 256, size, dtype=np.uint8).tobytes())
-        elif kind == 2:
-            out.append(rng.choice(np.frombuffer(b"ab", dtype=np.uint8), size).tobytes())
-        elif kind == 3:
-            unit = rng.integers(97, 100, int(rng.integers(1, 9)), dtype=np.uint8).tobytes()
-            out.append((unit * (size // len(unit) + 1))[:size])
-        else:  # long matches far apart, and distances past TOO_FAR
-            block = rng.integers(32, 127, 300, dtype=np.uint8).tobytes()
-            out.append(block + rng.integers(0, 256, 5000, dtype=np.uint8).tobytes() + block[:size % 300])
-    return out
+    return _deflate.synthetic_texts(seed, n, sizes=(0, 1, 2, 3, 4, 7, 30, 150, 500, 1200, 4000))
 
 
 def test_self_check_passes_on_classic_zlib():
