@@ -253,20 +253,32 @@ class _Pairwise:
             out[start:stop] = block
         return out
 
-    def kneighbors(self, n_neighbors: int, exclude_self: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def kneighbors(self, n_neighbors: int, exclude_self: bool = False, row_offset: int = 0,
+                   local: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The ``n_neighbors`` nearest ys of every x, nearest first; equal distances in index order.
 
         With ``exclude_self`` (xs and ys are the same texts) each x's own index is
-        left out, as scikit-learn's ``kneighbors(X=None)`` does; duplicates stay.
-        Only the (n_x, k) result and one block of lengths are ever held.
+        left out, as scikit-learn's ``kneighbors(X=None)`` does; duplicates stay
+        (x number i is y number ``row_offset + i``). Only the (n_x, k) result and one
+        block of lengths are ever held. Inside :func:`ncd.distributed.dask_backend`
+        the job runs on the Dask cluster, unless ``local``.
         """
+        if not local:
+            from .distributed import _active
+
+            active = _active()
+            if active is not None:
+                from .distributed import kneighbors
+
+                client, rows_per_task = active
+                return kneighbors(self, n_neighbors, exclude_self, client, rows_per_task)
         n_x = len(self.xs)
         dist = np.empty((n_x, n_neighbors))
         ind = np.empty((n_x, n_neighbors), dtype=np.intp)
         for start, stop, cxy, cyx in self.length_blocks(desc="neighbours"):
             dist[start:stop], ind[start:stop] = _kernels.metric_topk(
                 self.metric, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
-                start if exclude_self else -1, self.n_jobs,
+                start + row_offset if exclude_self else -1, self.n_jobs,
             )
         return dist, ind
 
