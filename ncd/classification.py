@@ -22,7 +22,7 @@ from ._validation import (
     check_working_memory,
 )
 from .compressors import Compressor, get_compressor
-from .distance import METRICS, _code_lengths, _Pairwise
+from .distance import METRICS, _code_lengths, _Pairwise, check_window
 
 __all__ = ["NCDClassifier", "NCDTransformer"]
 
@@ -71,6 +71,7 @@ class _CompressionDistanceBase(_TextInput, BaseEstimator):
         What the compressor's compiled path needs about the fitted texts is prepared
         on first use and kept, so every later predict reuses it.
         """
+        check_window(self.compressor_, texts, self._fit_X, self._separator)
         if not hasattr(self, "_fit_prepared"):
             self._fit_prepared = self.compressor_._prepare_refs(self._fit_X, self._separator, self._n_jobs)
         return _Pairwise(

@@ -18,6 +18,7 @@ The query text comes first in every concatenation: for a classifier that is
 
 from __future__ import annotations
 
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -46,6 +47,8 @@ __all__ = [
     "pairwise_distances",
     "pairwise_distances_chunked",
     "pairwise_kneighbors",
+    "CompressionWindowWarning",
+    "check_window",
 ]
 
 
@@ -317,6 +320,26 @@ def _code_lengths(compressor: Compressor, texts: Sequence[bytes], n_jobs: int) -
         return np.concatenate(list(pool.map(compressor.code_lengths, chunks)))
 
 
+class CompressionWindowWarning(UserWarning):
+    """A concatenation is longer than the compressor can look back (its ``window``)."""
+
+
+def check_window(compressor: Compressor, xs, ys, separator: bytes) -> None:
+    """Warn when some ``x + separator + y`` is longer than the compressor's window."""
+    window = compressor.window
+    if window is None or not len(xs) or not len(ys):
+        return
+    longest = max(map(len, xs)) + len(separator) + max(map(len, ys))
+    if longest > window:
+        warnings.warn(
+            f"{compressor!r} looks back at most {window:,} bytes, but the longest concatenation here is "
+            f"{longest:,} bytes: shared content of x and y further apart than the window is not seen, so "
+            "their distance comes out too large. Cut the texts, or use a compressor with a longer window "
+            "(zstd with a high level, lzma, lz77).",
+            CompressionWindowWarning, stacklevel=3,
+        )
+
+
 def _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbose, owner) -> _Pairwise:
     xs = check_texts(X, "X")
     ys = xs if Y is None else check_texts(Y, "Y")
@@ -325,6 +348,7 @@ def _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbos
     sep = check_separator(separator, owner)
     n_jobs = check_n_jobs(n_jobs, owner)
     wm = check_working_memory(working_memory, owner)
+    check_window(comp, xs, ys, sep)
     cx = _code_lengths(comp, xs, n_jobs)
     cy = cx if Y is None else _code_lengths(comp, ys, n_jobs)
     return _Pairwise(xs, ys, cx, cy, comp, metric, sep, n_jobs, wm, verbose)

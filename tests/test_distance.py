@@ -210,3 +210,35 @@ def test_too_many_neighbours():
         pairwise_kneighbors(["a"], ["b", "c"], n_neighbors=3)
     with pytest.raises(ValueError, match=r"'n_neighbors' .* range \[1, inf\). Got 0"):
         pairwise_kneighbors(["a"], ["b", "c"], n_neighbors=0)
+
+
+# -- compressor windows ----------------------------------------------------------------------
+
+
+def test_windows_of_the_library_compressors():
+    from ncd.compressors import get_compressor
+
+    assert get_compressor("gzip").window == 32768 - 262
+    assert get_compressor({"id": "bz2", "level": 3}).window == 300_000
+    assert get_compressor({"id": "lzma", "preset": 6}).window == 8 << 20
+    assert get_compressor({"id": "brotli", "lgwin": 22}).window == (1 << 22) - 16
+    assert get_compressor("zstd").window >= 1 << 19
+    assert get_compressor("lz77").window is None
+
+
+def test_a_concatenation_longer_than_the_window_warns_once_per_job():
+    import warnings
+
+    from ncd import NCDClassifier
+    from ncd.distance import CompressionWindowWarning
+
+    long_text = "the cat sat on the mat " * 2000  # 46 kB
+    with pytest.warns(CompressionWindowWarning, match=r"looks back at most 32,506 bytes, but the longest"):
+        pairwise_distances([long_text], ["a short one"], compressor="gzip")
+    clf = NCDClassifier().fit([long_text, "stocks fell"], ["pets", "markets"])
+    with pytest.warns(CompressionWindowWarning):
+        clf.predict(["the cat"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to say: within the window, or no window at all
+        pairwise_distances(["short"], ["texts"], compressor="gzip")
+        pairwise_distances([long_text], ["a short one"], compressor="lz77")

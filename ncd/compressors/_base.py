@@ -126,6 +126,15 @@ class Compressor:
         return None
 
     @property
+    def window(self) -> int | None:
+        """How far back, in bytes, the compressor can see: content of x and y further
+        apart than this in ``x + separator + y`` is not found as shared. None: no limit.
+
+        The pairwise drivers warn when a concatenation is longer than this.
+        """
+        return None
+
+    @property
     def overhead(self) -> float:
         """Code length of the empty input, in bits: the fixed cost of every call.
 

@@ -48,3 +48,7 @@ class BrotliCompressor(Compressor):
         lgwin = check_int(self.lgwin, "lgwin", self, 10, 24)
         mode = _MODES[check_choice(self.mode, "mode", self, tuple(_MODES))]
         return 8.0 * len(brotli.compress(data, quality=quality, lgwin=lgwin, mode=mode))
+
+    @property
+    def window(self) -> int:
+        return (1 << check_int(self.lgwin, "lgwin", self, 10, 24)) - 16

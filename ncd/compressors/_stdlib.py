@@ -23,6 +23,10 @@ class _DeflateFamily(Compressor):
     def code_length(self, data: bytes) -> float:
         return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), self._wbits)
 
+    @property
+    def window(self) -> int:
+        return 32768 - 262  # deflate's 32 KiB window less zlib's look-ahead (MAX_DIST)
+
     def _prepare_refs(self, ys, separator, n_threads):
         from .._kernels import deflate_compiled, pack
 
@@ -98,6 +102,10 @@ class Bz2Compressor(Compressor):
     def code_length(self, data: bytes) -> float:
         return 8.0 * len(bz2.compress(data, check_int(self.level, "level", self, 1, 9)))
 
+    @property
+    def window(self) -> int:
+        return 100_000 * check_int(self.level, "level", self, 1, 9)  # blocks are compressed apart
+
 
 _LZMA_FORMATS = ("xz", "raw")
 
@@ -128,3 +136,9 @@ class LzmaCompressor(Compressor):
             return 8.0 * len(lzma.compress(data, format=lzma.FORMAT_XZ, preset=preset))
         filters = [{"id": lzma.FILTER_LZMA2, "preset": preset}]
         return 8.0 * len(lzma.compress(data, format=lzma.FORMAT_RAW, filters=filters))
+
+    @property
+    def window(self) -> int:
+        # the dictionary size of each xz preset
+        sizes = (256 << 10, 1 << 20, 2 << 20, 4 << 20, 4 << 20, 8 << 20, 8 << 20, 16 << 20, 32 << 20, 64 << 20)
+        return sizes[check_int(self.preset, "preset", self, 0, 9)]

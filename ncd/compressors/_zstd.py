@@ -75,6 +75,10 @@ class ZstdCompressor(Compressor):
     def code_length(self, data: bytes) -> float:
         return 8.0 * len(self._context().compress(data))
 
+    @property
+    def window(self) -> int:
+        return 1 << self._params(check_int(self.level, "level", self, 1, 22)).window_log
+
     def _given(self, prefix: bytes) -> zstandard.ZstdCompressor:
         """A compressor that has ``prefix`` as its raw-content dictionary (no dictionary id written)."""
         level = check_int(self.level, "level", self, 1, 22)
