@@ -28,7 +28,9 @@ class LZ77Compressor(Compressor):
     depends on the reference texts alone is computed once per set of references;
     per pair only the query's 4-gram index is consulted, in compiled code.
 
-    Overhead: 0 bits. Thread-safe.
+    Overhead: 0 bits. Thread-safe. With no fixed cost, the separator's 9 bits are
+    a large share of a very short document's length: NCD of two one-byte
+    documents is 2, and it comes within 1.2 only from a few dozen bytes on.
 
     Parameters
     ----------
