@@ -26,6 +26,27 @@ METRIC_CODES = {"ncd": 0, "ncd_sym": 1, "cdm": 2, "clm": 3, "conditional": 4}
 USE_NUMBA = numba is not None and not os.environ.get("NCD_NO_NUMBA")
 
 
+def _check_cache_dir():
+    """Warn when NUMBA_CACHE_DIR names a directory numba cannot write to."""
+    import tempfile
+    import warnings
+
+    path = os.environ.get("NUMBA_CACHE_DIR")
+    if not path or not USE_NUMBA:
+        return
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        warnings.warn(f"NUMBA_CACHE_DIR={path!r} cannot be written ({exc.strerror}): ncd's compiled kernels "
+                      "are cached elsewhere or not at all, so a new process may compile them again (seconds). "
+                      "Point NUMBA_CACHE_DIR at a writable directory.", RuntimeWarning, stacklevel=2)
+
+
+_check_cache_dir()
+
+
 def _metric_scalar(code, cx, cy, cxy, cyx):
     """One distance from code lengths (bits). 0 / 0 is 0, as in :mod:`ncd.distance`."""
     if code == 4:

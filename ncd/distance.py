@@ -18,6 +18,7 @@ The query text comes first in every concatenation: for a classifier that is
 
 from __future__ import annotations
 
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
@@ -173,6 +174,15 @@ METRICS: dict[str, _Metric] = {
 # Rows per block at most, whatever working_memory allows: keeps the progress bar
 # moving and the thread pool's queue short.
 _MAX_BLOCK_ROWS = 256
+_BLOCK_SECONDS = 0.25  # aim of each block's time, once the first block has been timed
+
+
+class _NoBar:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
 
 
 class _Pairwise:
@@ -215,35 +225,48 @@ class _Pairwise:
         """Yield ``(start, stop, C(x + sep + y), C(y + sep + x) or None)`` for rows start:stop."""
         n_x, n_y = len(self.xs), len(self.ys)
         n_arrays = 3 if self.both_orders else 2
-        rows = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
-        rows = max(1, min(rows, _MAX_BLOCK_ROWS, n_x))
+        cap = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
+        cap = max(1, min(cap, _MAX_BLOCK_ROWS, n_x))
+        # Blocks are sized to take about _BLOCK_SECONDS: a Ctrl-C (which Python handles between
+        # blocks, not inside compiled code) stops the job that soon, and the bar moves.
+        rows = min(cap, 2 * self.n_jobs)
         pool = None  # made on first need: a compiled path runs its own threads
-        bar = tqdm(
-            total=n_x * n_y, unit="pair", unit_scale=True, desc=desc, disable=not self.verbose, mininterval=0.5
-        )
+        # no bar object at all when silent: even a disabled tqdm can start its monitor thread
+        bar = tqdm(total=n_x * n_y, unit="pair", unit_scale=True, desc=desc, mininterval=0.5) if self.verbose \
+            else _NoBar()
         try:
-            for start in range(0, n_x, rows):
+            start = 0
+            while start < n_x:
                 stop = min(start + rows, n_x)
+                began = time.perf_counter()
                 cxy, cyx = self._compiled_block(start, stop)
-                if cxy is not None:
+                if cxy is None:
+                    cxy, cyx, pool = self._row_block(start, stop, pool, bar)
+                else:
                     bar.update((stop - start) * n_y)
-                    yield start, stop, cxy, cyx
-                    continue
-                cxy = np.empty((stop - start, n_y))
-                cyx = np.empty((stop - start, n_y)) if self.both_orders else None
-                if pool is None and self.n_jobs > 1:
-                    pool = ThreadPoolExecutor(self.n_jobs)
-                results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
-                for r, (row_xy, row_yx) in enumerate(results):
-                    cxy[r] = row_xy
-                    if cyx is not None:
-                        cyx[r] = row_yx
-                    bar.update(n_y)
+                per_row = (time.perf_counter() - began) / (stop - start)
+                rows = max(1, min(cap, 2 * rows, int(_BLOCK_SECONDS / max(per_row, 1e-9))))
                 yield start, stop, cxy, cyx
+                start = stop
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
             bar.close()
+
+    def _row_block(self, start, stop, pool, bar):
+        """The block's joint lengths a row at a time, on a thread pool of n_jobs threads."""
+        n_y = len(self.ys)
+        cxy = np.empty((stop - start, n_y))
+        cyx = np.empty((stop - start, n_y)) if self.both_orders else None
+        if pool is None and self.n_jobs > 1:
+            pool = ThreadPoolExecutor(self.n_jobs)
+        results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
+        for r, (row_xy, row_yx) in enumerate(results):
+            cxy[r] = row_xy
+            if cyx is not None:
+                cyx[r] = row_yx
+            bar.update(n_y)
+        return cxy, cyx, pool
 
     def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
         """Yield ``(start, stop, distances of rows start:stop against every y)``."""

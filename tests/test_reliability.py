@@ -1,0 +1,97 @@
+"""Faults: Ctrl-C during a long job, a read-only numba cache, very long documents, no network."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+LONG_JOB = textwrap.dedent("""
+    import random, sys, threading, time
+    from ncd import NCDClassifier
+    rng = random.Random(0)
+    words = "the of and a to in market stocks rose fell bank rates oil prices team won lost game".split()
+    texts = [" ".join(rng.choice(words) for _ in range(40)) for _ in range(4000)]
+    clf = NCDClassifier(compressor=sys.argv[1], n_jobs=2).fit(texts, [i % 4 for i in range(4000)])
+    print("ready", flush=True)
+    try:
+        clf.predict(texts)  # minutes of work
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        time.sleep(0.05)
+        print("interrupted threads=%d" % threading.active_count(), flush=True)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+@pytest.mark.parametrize("compressor", ["gzip", "bz2"])  # the compiled path and the thread-pool path
+def test_ctrl_c_stops_a_long_predict_within_a_second(compressor):
+    child = subprocess.Popen([sys.executable, "-c", LONG_JOB, compressor], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(2.0)  # well into the job
+        sent = time.perf_counter()
+        child.send_signal(signal.SIGINT)
+        line = child.stdout.readline().strip()
+        reacted = time.perf_counter() - sent
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+    assert line == "interrupted threads=1", (line, child.stderr.read())  # no worker thread left behind
+    assert reacted < 1.0, reacted
+
+
+@pytest.mark.parametrize("how", ["read-only directory", "path through a file"])
+def test_unwritable_numba_cache_still_works_and_warns(tmp_path, how):
+    if how == "read-only directory":
+        cache = tmp_path / "cache"
+        cache.mkdir()
+        cache.chmod(0o500)
+        if os.access(cache, os.W_OK):  # running as root: permissions are not enforced
+            pytest.skip("cannot make a read-only directory here (running as root); the other case covers it")
+    else:
+        (tmp_path / "file").write_text("")
+        cache = tmp_path / "file" / "cache"  # cannot be created, even by root
+    script = ("from ncd import pairwise_kneighbors\n"
+              "print(pairwise_kneighbors(['the cat sat'], ['a cat sat', 'stocks fell'], compressor='lz77')[1].tolist())")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    if how == "read-only directory":
+        cache.chmod(0o700)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[[0]]"
+    assert "RuntimeWarning: NUMBA_CACHE_DIR=" in done.stderr and "cannot be written" in done.stderr
+
+
+def test_a_ten_megabyte_document_works_and_warns_about_the_window():
+    from ncd import NCDClassifier
+    from ncd.distance import CompressionWindowWarning
+
+    big = ("the market rose as the bank cut rates " * 270_000)[:10_000_000]
+    clf = NCDClassifier(compressor="zstd").fit([big, "stocks fell"], ["long", "short"])
+    with pytest.warns(CompressionWindowWarning, match="looks back at most"):
+        assert clf.predict(["the market rose"]).tolist() in (["long"], ["short"])
+
+
+def test_nothing_touches_the_network_at_import_or_in_use():
+    script = textwrap.dedent("""
+        import socket
+        def refuse(*args, **kwargs):
+            raise AssertionError("network access: %r" % (args,))
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        import ncd, ncd.datasets, ncd.scaling, ncd.distributed
+        from ncd import NCDClassifier
+        ds = ncd.datasets.load_dataset()
+        clf = NCDClassifier(compressor="zstd").fit(ds.X_train[:50], ds.y_train[:50])
+        print(clf.predict(ds.X_test[:3]).shape)
+    """)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(3,)"
