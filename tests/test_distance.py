@@ -132,7 +132,9 @@ def test_threads_and_block_sizes_do_not_change_results(metric):
 def test_chunked_blocks_respect_working_memory():
     X, Y = _corpus(40, 3), _corpus(100, 4)
     blocks = list(pairwise_distances_chunked(X, Y, working_memory=2 * 100 * 8 * 5 / 2**20))
-    assert [b.shape[0] for b in blocks] == [5] * 8
+    rows = [b.shape[0] for b in blocks]
+    assert sum(rows) == 40 and max(rows) == 5  # never more than working_memory allows
+    assert rows[-2] == 5  # fast blocks grow to the bound
 
 
 def test_kneighbors_equals_a_stable_sort_of_the_full_matrix():
