@@ -400,6 +400,10 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     elif shape is not None and len(shape) != 1:
         raise ValueError(f"y must be 1-D (one label per text), got shape {shape}. Multi-output is not supported.")
     labels = list(y)
+    if shape is None and labels and all(isinstance(v, (list, np.ndarray)) for v in labels) \
+            and len({len(v) for v in labels}) == 1:
+        # a list of equal-length lists is a 2-D y (as numpy and scikit-learn read it), not lists as labels
+        return _encode_labels(np.asarray(labels), n_samples)
     if len(labels) != n_samples:
         raise ValueError(f"X and y have different lengths: len(X) = {n_samples}, len(y) = {len(labels)}.")
     for i, label in enumerate(labels):

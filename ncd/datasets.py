@@ -299,7 +299,7 @@ def few_shot_indices(y, n_per_class: int, *, random_state=None):
         members = np.flatnonzero(labels == label)
         if members.size < n:
             raise ValueError(
-                f"Class {label!r} has {members.size} examples, fewer than n_per_class={n}. "
+                f"Class {label!r} has only {members.size} example(s), fewer than n_per_class={n}. "
                 "Lower n_per_class or drop the class."
             )
         chosen.append(rng.choice(members, size=n, replace=False))

@@ -333,7 +333,7 @@ def test_few_shot_indices_are_seeded_and_balanced():
     assert first.tolist() != few_shot_indices(y, 5, random_state=4).tolist()
     assert sorted(Counter(y[i] for i in first).values()) == [5, 5, 5]
     assert len(set(first.tolist())) == 15
-    with pytest.raises(ValueError, match=r"Class 'c' has 5 examples, fewer than n_per_class=6"):
+    with pytest.raises(ValueError, match=r"Class 'c' has only 5 example\(s\), fewer than n_per_class=6"):
         few_shot_indices(y, 6, random_state=0)
 
 

@@ -199,6 +199,10 @@ class Compressor:
         cid = config.pop("id", cls.id)
         if cid != cls.id:
             raise ValueError(f"Config id {cid!r} does not match {cls.__name__}.id {cls.id!r}.")
+        unknown = sorted(set(config) - set(cls._get_param_names()))
+        if unknown:
+            raise ValueError(f"Unknown setting {', '.join(map(repr, unknown))} for compressor {cls.id!r}; "
+                             f"its settings are: {', '.join(cls._get_param_names()) or 'none'}.")
         return cls(**config)
 
     def __eq__(self, other: object) -> bool:
