@@ -229,7 +229,8 @@ def test_get_compressor_accepts_instances_configs_and_rejects_other_things():
         get_compressor({"level": 7})
     with pytest.raises(TypeError, match="got 3 of type int"):
         get_compressor(3)
-    with pytest.raises(TypeError, match="level2"):
+    with pytest.raises(ValueError, match="Unknown setting 'level2' for compressor 'zstd'; its settings are: "
+                                         "conditional, frame_extras, level"):
         get_compressor({"id": "zstd", "level2": 7})
 
 
