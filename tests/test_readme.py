@@ -20,8 +20,9 @@ def test_readme_has_a_python_example():
 def test_readme_python_blocks_run(index, capsys):
     exec(compile(_python_blocks()[index], f"README.md block {index}", "exec"), {})
     printed = capsys.readouterr().out.split("\n")
-    assert 0.5 < float(printed[0]) <= 1.0  # the accuracy line
-    assert "compressor__level" in printed[1]
+    assert 0.5 < float(printed[0]) <= 1.0  # each block prints an accuracy first
+    if index == 0:
+        assert "compressor__level" in printed[1]
 
 
 def test_readme_opens_with_the_two_commands():
