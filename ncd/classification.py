@@ -289,7 +289,7 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
 class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _CompressionDistanceBase):
     """Texts to compression distances against the fitted texts.
 
-    ``transform(X)`` returns a matrix of shape (len(X), n_samples_fit_), so any
+    ``transform(X)`` returns a matrix of shape ``(len(X), n_samples_fit_)``, so any
     estimator that takes a precomputed distance or kernel matrix can use it:
     ``KNeighborsClassifier(metric="precomputed")`` on distances,
     ``SVC(kernel="precomputed")`` on similarities (``output="similarity"``).
@@ -365,7 +365,7 @@ class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Compres
 
         Returns
         -------
-        ndarray of shape (n_queries, n_samples_fit_)
+        ndarray of shape ``(n_queries, n_samples_fit_)``
         """
         return self._finish(self._pairwise(X).full())
 

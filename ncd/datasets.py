@@ -334,7 +334,7 @@ def near_duplicates(X, Y=None, *, shingle_size: int = 3, chunk_size: int = 1000)
 
     Texts are normalised as in :func:`overlap_report` (case folded, punctuation
     dropped) and cut into overlapping windows of ``shingle_size`` words; the
-    similarity of two texts is |A ∩ B| / |A ∪ B| over their window sets (1.0 for
+    similarity of two texts is ``|A ∩ B| / |A ∪ B|`` over their window sets (1.0 for
     the same text with trivial edits, about 0.8 for one word changed in a
     30-word text). With ``Y=None`` each text of X is compared with the others
     (not itself). Exact, computed as sparse products in chunks of ``chunk_size``
