@@ -1,6 +1,16 @@
-"""Sphinx configuration: numpydoc docstrings, autosummary API pages, Markdown pages via MyST."""
+"""Sphinx configuration: numpydoc docstrings, autosummary API pages, Markdown pages and the
+teaching notebooks (executed at build time) via MyST-NB."""
+
+import shutil
+from pathlib import Path
 
 import ncd
+
+HERE = Path(__file__).resolve().parent
+# the notebooks live in ../notebooks; Sphinx reads only its own tree, so they are copied in (git-ignored)
+(HERE / "notebooks").mkdir(exist_ok=True)
+for _nb in sorted((HERE.parent / "notebooks").glob("*.ipynb")):
+    shutil.copyfile(_nb, HERE / "notebooks" / _nb.name)
 
 project = "ncd"
 author = "the ncd developers"
@@ -11,9 +21,12 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "numpydoc",
-    "myst_parser",
+    "myst_nb",
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+nb_execution_mode = "force"  # the notebooks are committed without outputs
+nb_execution_timeout = 120
+nb_execution_raise_on_error = True
 exclude_patterns = ["_build", "generated/*.bad", "bad_inputs.py"]
 autosummary_generate = True
 templates_path = ["_templates"]
