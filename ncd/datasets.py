@@ -27,7 +27,15 @@ _SUFFIXES = (".jsonl", ".json", ".csv", ".tsv")
 
 
 class TextDataset(NamedTuple):
-    """A train/test split of labelled texts."""
+    """A train/test split of labelled texts.
+
+    Examples
+    --------
+    >>> from ncd.datasets import load_dataset
+    >>> ds = load_dataset()
+    >>> ds.name, len(ds.X_train), len(ds.X_test)
+    ('udhr_langid_small', 288, 144)
+    """
 
     name: str
     X_train: list

@@ -344,11 +344,36 @@ def _code_lengths(compressor: Compressor, texts: Sequence[bytes], n_jobs: int) -
 
 
 class CompressionWindowWarning(UserWarning):
-    """A concatenation is longer than the compressor can look back (its ``window``)."""
+    """A concatenation is longer than the compressor can look back (its ``window``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from ncd import pairwise_distances
+    >>> from ncd.distance import CompressionWindowWarning
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = pairwise_distances(["ab " * 12000], ["ab"], compressor="gzip")
+    >>> caught[0].category is CompressionWindowWarning
+    True
+    """
 
 
 def check_window(compressor: Compressor, xs, ys, separator: bytes) -> None:
-    """Warn when some ``x + separator + y`` is longer than the compressor's window."""
+    """Warn when some ``x + separator + y`` is longer than the compressor's window.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from ncd.compressors import get_compressor
+    >>> from ncd.distance import check_window
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     check_window(get_compressor("gzip"), [b"x" * 40000], [b"y"], b" ")
+    ...     check_window(get_compressor("lz77"), [b"x" * 40000], [b"y"], b" ")
+    >>> len(caught)  # gzip's 32 kB window is too short; lz77 has none
+    1
+    """
     window = compressor.window
     if window is None or not len(xs) or not len(ys):
         return

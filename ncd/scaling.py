@@ -20,7 +20,14 @@ __all__ = ["LearningCurve", "PowerLaw", "learning_curve", "fit_power_law", "bits
 
 
 class PowerLaw(NamedTuple):
-    """``error = a * n ** -b``, fitted in log-log space; ``r2`` of that linear fit."""
+    """``error = a * n ** -b``, fitted in log-log space; ``r2`` of that linear fit.
+
+    Examples
+    --------
+    >>> from ncd.scaling import PowerLaw
+    >>> float(PowerLaw(a=1.0, b=0.5, r2=1.0).predict(100))
+    0.1
+    """
 
     a: float
     b: float
@@ -32,7 +39,17 @@ class PowerLaw(NamedTuple):
 
 
 class LearningCurve(NamedTuple):
-    """Test accuracy at each training size (rows) for each seeded draw (columns)."""
+    """Test accuracy at each training size (rows) for each seeded draw (columns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ncd.scaling import LearningCurve
+    >>> curve = LearningCurve(np.array([10, 100, 1000]), np.array([[0.5, 0.6], [0.7, 0.8], [0.85, 0.95]]),
+    ...                       np.array([1, 2]))
+    >>> curve.mean.round(2).tolist(), round(curve.power_law().b, 3)
+    ([0.55, 0.75, 0.9], 0.327)
+    """
 
     sizes: np.ndarray
     scores: np.ndarray
@@ -217,6 +234,18 @@ def plot_learning_curves(curves: dict, *, ax=None, fit: bool = True, extrapolate
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from ncd.scaling import LearningCurve, plot_learning_curves
+    >>> curve = LearningCurve(np.array([10, 100, 1000]), np.array([[0.5, 0.6], [0.7, 0.8], [0.85, 0.95]]),
+    ...                       np.array([1, 2]))
+    >>> ax = plot_learning_curves({"ncd": curve})
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
     """
     try:
         import matplotlib.pyplot as plt

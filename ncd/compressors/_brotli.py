@@ -38,6 +38,12 @@ class BrotliCompressor(Compressor):
         Base-2 logarithm of the sliding window, 10 to 24.
     mode : {"generic", "text", "font"}, default="generic"
         A hint to the encoder; "text" is for UTF-8 text.
+
+    Examples
+    --------
+    >>> from ncd.compressors import BrotliCompressor
+    >>> BrotliCompressor().overhead, BrotliCompressor().code_length(b"the cat sat on the mat; the cat sat on the hat")
+    (8.0, 400.0)
     """
 
     id = "brotli"

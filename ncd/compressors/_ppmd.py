@@ -35,6 +35,12 @@ class PpmdCompressor(Compressor):
     memory : int, default=16777216
         Model memory in bytes (16 MiB), 2**11 to 2**31 - 1; when it fills up the
         model restarts.
+
+    Examples
+    --------
+    >>> from ncd.compressors import PpmdCompressor
+    >>> PpmdCompressor().code_length(b"the cat sat on the mat; the cat sat on the hat")  # doctest: +SKIP
+    200.0
     """
 
     id = "ppmd"
