@@ -632,7 +632,29 @@ def _cm_score(keys, count, distinct, data, off, order, out):
         out[t] = bits
 
 
+def _cm_distribution(keys, count, distinct, hist, order, out):
+    """out[b] = p_K(b) for every byte b after the history hist (the last `order` bytes, NUL-padded
+    on the left as at the start of a text): the distribution _cm_score takes one entry of."""
+    for b in range(256):
+        out[b] = 1.0 / 256.0
+    for o in range(order + 1):
+        ctx = np.uint64(0)
+        for d in range(o, 0, -1):
+            ctx = (ctx << np.uint64(8)) | np.uint64(hist[order - d])
+        base = (np.uint64(o) << np.uint64(58)) | (ctx << np.uint64(9))
+        s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+        if keys[s] == _CM_EMPTY:
+            break
+        n = count[s]
+        u = distinct[s]
+        for b in range(256):
+            s = _cm_slot(keys, base | np.uint64(b))
+            c = count[s] if keys[s] != _CM_EMPTY else 0
+            out[b] = (c + u * out[b]) / (n + u)
+
+
 if numba is not None:
+    _cm_distribution_nb = njit(cache=True)(_cm_distribution)
     _cm_slot = njit(cache=True, inline="always")(_cm_slot)
     _cm_context = njit(cache=True, inline="always")(_cm_context)
     _cm_add_nb = njit(cache=True)(_cm_add)
@@ -664,6 +686,16 @@ class ContextModel:
             self._allocate(size)
             _cm_rehash_nb(*old, self.keys, self.count, self.distinct)
         self.used += _cm_add_nb(self.keys, self.count, self.distinct, data, off, self.order)
+
+    def distribution(self, prefix):
+        """p(next byte | the last `order` bytes of prefix), an array of 256 that sums to 1."""
+        hist = np.zeros(self.order, dtype=np.uint8)
+        tail = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
+        hist[self.order - tail.size:] = tail
+        out = np.empty(256)
+        (_cm_distribution_nb if USE_NUMBA else _cm_distribution)(self.keys, self.count, self.distinct, hist,
+                                                                 self.order, out)
+        return out
 
     def code_lengths(self, texts, n_threads=1):
         data, off = pack(texts)
