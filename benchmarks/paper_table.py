@@ -130,8 +130,10 @@ def _interval(values):
     return float(values.mean()), float(half)
 
 
-def run_dataset(name, mode):
-    cfg = MODES[mode]
+def run_dataset(name, mode, max_test=None):
+    cfg = dict(MODES[mode])
+    if max_test is not None:
+        cfg["test"] = max_test if cfg["test"] is None else min(cfg["test"], max_test)
     Xtr_all, ytr_all = read_split(name, "train")
     Xte_all, yte_all = read_split(name, "test")
     overlap = overlap_report(Xtr_all, Xte_all)
@@ -146,6 +148,7 @@ def run_dataset(name, mode):
     Xtr, ytr = _cap(Xtr_all, ytr_all, cfg["train"], 0)
     Xte, yte = _cap(Xte_all, yte_all, cfg["test"], 1)
     row["train"], row["test"] = len(Xtr), len(Xte)
+    row["test_sampled"] = len(Xte) < len(Xte_all)  # a seeded sample of the test split
 
     # full train
     full = {c: _ncd_scores(c, Xtr, ytr, Xte, yte, cfg["cv"], 2, top2=(c == "gzip")) for c in CANDIDATES}
@@ -206,7 +209,7 @@ def markdown(result):
         pub_s = f"{pub[1]:.3f} / {pub[0]:.3f}" + (f" ({pub[2]})" if pub[2] else "") if pub else ""
         b = f["best_ncd"]
         lines.append(
-            f"| {r['data']} | {r['train']:,} x {r['test']:,} | {o['test_in_train_exact']} / "
+            f"| {r['data']} | {r['train']:,} x {r['test']:,}{' (test sampled)' if r.get('test_sampled') and not cfg['train'] else ''} | {o['test_in_train_exact']} / "
             f"{o['test_in_train_normalised']} / {o.get('test_in_train_near', '?')} of {o['n_test']:,} | "
             f"{g['k1']:.3f} | {g['at_k_cv']:.3f} (k={g['k_cv']}) | "
             f"{g['top2_paper_metric']:.3f} | {b['accuracy']:.3f} ({b['compressor']}, k={b['k']}) | "
@@ -221,6 +224,10 @@ def markdown(result):
                      f"{_fmt(s['class_level_cm'])} | {_fmt(s['tfidf_lr'])} | {_fmt(s['bow_knn'])} | "
                      f"{'+' if diff >= 0 else ''}{diff:.3f} |")
     m = result["machine"]
+    sampled = [r for r in result["results"] if r.get("test_sampled") and not cfg["train"]]
+    if sampled:
+        lines += ["", "Test sampled (`--max-test`, a seeded sample, to keep the full run within hours on 2 cores): "
+                  + ", ".join(f"{r['data']} {r['test']:,} of {r['overlap']['n_test']:,}" for r in sampled) + "."]
     if not result.get("complete", True):
         lines += ["", f"**Partial**: {len(result['results'])} data sets so far; the run was still going."]
     lines += ["", "Train-test overlap is counted on the full files (near: Jaccard of 3-word shingles >= 0.8; "
@@ -235,18 +242,31 @@ def main(argv=None):
     parser.add_argument("--mode", choices=sorted(MODES), default="subset")
     parser.add_argument("--data", action="append", help="only these data sets (repeatable)")
     parser.add_argument("--out", type=Path, default=HERE, help="folder for the results (default: beside this script)")
+    parser.add_argument("--max-test", type=int, help="at most this many test texts per set (a seeded sample)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sets already in the results file and run only the others (or --data)")
     args = parser.parse_args(argv)
-    names = args.data or sorted(p.name for p in SHARED_DATA.iterdir() if p.is_dir())
-    names.sort(key=_cost)  # cheapest first: an interrupted run still has most of the table
-    start = time.perf_counter()
-    args.out.mkdir(parents=True, exist_ok=True)
+    every = sorted(p.name for p in SHARED_DATA.iterdir() if p.is_dir())
     stem = f"paper_table_{args.mode}"
-    rows = []
+    previous = {}
+    if args.resume and (args.out / f"{stem}.json").exists():
+        old = json.loads((args.out / f"{stem}.json").read_text())
+        previous = {r["data"]: r for r in old["results"]}
+    names = args.data or [n for n in every if n not in previous]
+    names.sort(key=_cost)  # cheapest first: an interrupted run still has most of the table
+    start = time.perf_counter() - sum(r.get("seconds", 0) for r in previous.values())
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = [r for n, r in previous.items() if n not in names]
     for name in names:
-        rows.append(run_dataset(name, args.mode))
+        began = time.perf_counter()
+        rows.append(run_dataset(name, args.mode, args.max_test))
+        rows[-1]["seconds"] = time.perf_counter() - began
+        rows.sort(key=lambda r: _cost(r["data"]))
+        done = {r["data"] for r in rows}
         result = {"benchmark": "paper_table", "mode": args.mode, "settings": MODES[args.mode],
                   "k_grid": list(K_GRID), "candidates": list(CANDIDATES), "shots": SHOTS, "machine": machine(),
-                  "complete": len(rows) == len(names), "results": rows, "seconds": time.perf_counter() - start}
+                  "complete": all(n in done for n in (args.data or every)), "results": rows,
+                  "seconds": time.perf_counter() - start}
         (args.out / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
         (args.out / f"{stem}.md").write_text(markdown(result))
     print(markdown(result))
