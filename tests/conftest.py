@@ -40,3 +40,45 @@ def shared_data():
 def load_split(shared_data):
     """``read_split``, available only where the real data is (skips otherwise)."""
     return read_split
+
+
+# -- no network in the tests ------------------------------------------------------------------
+# Every test runs offline: a connection to anything but this machine (Dask's LocalCluster talks
+# over loopback) fails the test that tried it. Child interpreters are checked by
+# tests/test_reliability.py::test_nothing_touches_the_network_at_import_or_in_use.
+
+import ipaddress  # noqa: E402
+import socket  # noqa: E402
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address):
+    if not isinstance(address, tuple):
+        return True  # a Unix socket path
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:  # a host name: resolving it would itself use the network
+        return False
+
+
+def _guarded(real):
+    def connect(self, address):
+        if not _is_local(address):
+            raise AssertionError(f"a test tried to reach the network: {address!r}")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network():
+    socket.socket.connect = _guarded(_real_connect)
+    socket.socket.connect_ex = _guarded(_real_connect_ex)
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex

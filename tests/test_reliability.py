@@ -95,3 +95,10 @@ def test_nothing_touches_the_network_at_import_or_in_use():
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(3,)"
+
+
+def test_the_test_suite_itself_refuses_the_network():
+    import socket
+
+    with pytest.raises(AssertionError, match="a test tried to reach the network"):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1)  # TEST-NET-1: refused before any packet
