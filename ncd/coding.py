@@ -119,13 +119,29 @@ def _cumulative(p: np.ndarray) -> np.ndarray:
 
 
 def ideal_code_length(data, model: ByteModel) -> float:
-    """sum over the bytes of data of -log2 p(byte | the bytes before it), in bits."""
+    """sum over the bytes of data of -log2 p(byte | the bytes before it), in bits.
+
+    Examples
+    --------
+    >>> from ncd.coding import ContextModel, ideal_code_length
+    >>> model = ContextModel(order=1).fit(["abababab"])
+    >>> ideal_code_length(b"abab", model) < ideal_code_length(b"baba", model)
+    True
+    """
     data = _as_bytes(data)
     return float(sum(-np.log2(_probabilities(model, data[:i])[b]) for i, b in enumerate(data)))
 
 
 def encode(data, model: ByteModel) -> bytes:
-    """The arithmetic code of data under the model (decode it with :func:`decode` and its length)."""
+    """The arithmetic code of data under the model (decode it with :func:`decode` and its length).
+
+    Examples
+    --------
+    >>> from ncd.coding import ContextModel, encode
+    >>> model = ContextModel(order=2).fit(["the cat sat on the mat"] * 5)
+    >>> len(encode(b"the cat sat on the mat", model)) < 4  # bytes, for a 22-byte text the model knows well
+    True
+    """
     data = _as_bytes(data)
     low, high, pending = 0, _FULL - 1, 0
     bits = []
@@ -163,7 +179,15 @@ def encode(data, model: ByteModel) -> bytes:
 
 
 def decode(code: bytes, n: int, model: ByteModel) -> bytes:
-    """The n bytes that :func:`encode` turned into code, under the same model."""
+    """The n bytes that :func:`encode` turned into code, under the same model.
+
+    Examples
+    --------
+    >>> from ncd.coding import ContextModel, decode, encode
+    >>> model = ContextModel(order=2).fit(["the cat sat on the mat"])
+    >>> decode(encode("the mat sat", model), 11, model)
+    b'the mat sat'
+    """
     stream = "".join(f"{byte:08b}" for byte in bytes(code))
     position = 0
 
