@@ -20,7 +20,7 @@ words = "the cat dog sat ran market fell rose on a in park mat stocks bank rates
 X = [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 30))) for _ in range(25)]
 Y = [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 30))) for _ in range(40)]
 out = {}
-for comp in ("gzip", "zlib", "deflate", "zstd", "lz77"):
+for comp in ("gzip", "zlib", "deflate", "zstd", "lz77", "cm"):
     out[comp] = {
         "ncd": pairwise_distances(X, Y, compressor=comp, n_jobs=2).tolist(),
         "sym": pairwise_distances(X, Y, compressor=comp, metric="ncd_sym").tolist(),

@@ -20,6 +20,7 @@ lz77       LZ77Compressor         native LZ77 code length (numba)        0 bits
 
 from ._base import Compressor
 from ._brotli import BrotliCompressor
+from ._cm import CMCompressor
 from ._lz77 import LZ77Compressor
 from ._ppmd import PpmdCompressor
 from ._registry import available_compressors, get_compressor, register_compressor
@@ -36,6 +37,7 @@ for _cls in (
     BrotliCompressor,
     PpmdCompressor,
     LZ77Compressor,
+    CMCompressor,
 ):
     register_compressor(_cls)
 del _cls
@@ -54,4 +56,5 @@ __all__ = [
     "BrotliCompressor",
     "PpmdCompressor",
     "LZ77Compressor",
+    "CMCompressor",
 ]

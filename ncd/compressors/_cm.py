@@ -1,0 +1,78 @@
+"""The order-k context model as a pairwise compressor, compiled with numba."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Compressor
+from ._validation import check_int
+
+__all__ = ["CMCompressor"]
+
+
+class CMCompressor(Compressor):
+    """Order-k context model code length: each byte costs -log2 of its probability.
+
+    The probability blends the counts of the contexts of orders 0..k seen so far
+    (Witten-Bell), starting from uniform: an adaptive model, so C(x) is the length
+    an arithmetic coder driven by it would write, to within a couple of bits.
+
+    Its joint length for a pair is ``C(x) + C(separator + y | x)``: y is coded
+    with x's counts added to its own at every order. Contexts do not straddle the
+    boundary between x and y, so everything that depends on the reference texts
+    alone is computed once per set of references; per pair only the query's count
+    table is consulted, in compiled code. It is the pairwise form of
+    ``CompressionClassifier(model="cm")``.
+
+    Overhead: 0 bits. Thread-safe. About 48 bytes of memory per reference byte at
+    ``order=3``.
+
+    Parameters
+    ----------
+    order : int, default=3
+        Longest context, 0 to 7 bytes.
+
+    Examples
+    --------
+    >>> from ncd.compressors import CMCompressor
+    >>> cm = CMCompressor()
+    >>> round(cm.code_length(b"abababababababab"), 1) < round(cm.code_length(b"a quick brown fox"), 1)
+    True
+    """
+
+    id = "cm"
+
+    def __init__(self, order: int = 3):
+        self.order = order
+
+    def _order(self) -> int:
+        return check_int(self.order, "order", self, 0, 7)
+
+    def code_length(self, data: bytes) -> float:
+        return float(self.code_lengths([data])[0])
+
+    def code_lengths(self, items) -> np.ndarray:
+        from .._cm_pairwise import cm_code_lengths
+
+        return cm_code_lengths(list(items), self._order())
+
+    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        from .._cm_pairwise import CMPrepared, cm_joint_block
+
+        order, ys = self._order(), list(ys)
+        if reverse:  # C(y) + C(separator + x | y) for every y
+            return cm_joint_block(ys, self.code_lengths(ys), CMPrepared([x], separator, order))[:, 0]
+        return cm_joint_block([x], self.code_lengths([x]), CMPrepared(ys, separator, order))[0]
+
+    def _prepare_refs(self, ys, separator, n_threads):
+        from .._cm_pairwise import CMPrepared
+
+        return CMPrepared(list(ys), separator, self._order(), n_threads)
+
+    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
+        from .._cm_pairwise import CMPrepared, cm_joint_block
+
+        if not reverse:
+            return cm_joint_block(xs, cx, prepared, n_threads)
+        swapped = CMPrepared(list(xs), separator, self._order(), n_threads)
+        return cm_joint_block(prepared.texts, cy, swapped, n_threads).T
