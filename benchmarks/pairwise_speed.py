@@ -122,36 +122,24 @@ def main():
         print(row, flush=True)
     # Native models: no library to call, so no reference loop; the floor is the bare kernel on the
     # same pairs (references prepared beforehand), beside the full pairwise_distances call.
-    from ncd._kernels import LZPrepared, lz_code_lengths, lz_joint_block
+    from ncd.compressors import get_compressor
 
     native = []
-    pairwise_distances(queries[:2], train_all[:2], compressor="lz77")  # compile
-    start = time.perf_counter()
-    pairwise_distances(queries, train_all, compressor="lz77", n_jobs=-1)
-    full_s = time.perf_counter() - start
-    prepared = LZPrepared(train_all, b" ", 8, 2)
-    cx = lz_code_lengths(queries, 8)
-    start = time.perf_counter()
-    lz_joint_block(queries, cx, prepared, 2)
-    kernel_s = time.perf_counter() - start
     n_pairs = len(queries) * len(train_all)
-    native.append({"model": "lz77", "train": len(train_all), "test": len(queries),
-                   "ncd_pairs_per_s": n_pairs / full_s, "kernel_floor_pairs_per_s": n_pairs / kernel_s})
-    print(native[-1], flush=True)
-    from ncd._cm_pairwise import CMPrepared, cm_code_lengths, cm_joint_block
-
-    pairwise_distances(queries[:2], train_all[:2], compressor="cm")  # compile
-    start = time.perf_counter()
-    pairwise_distances(queries, train_all, compressor="cm", n_jobs=-1)
-    full_s = time.perf_counter() - start
-    prepared = CMPrepared(train_all, b" ", 3, 2)
-    cx = cm_code_lengths(queries, 3)
-    start = time.perf_counter()
-    cm_joint_block(queries, cx, prepared, 2)
-    kernel_s = time.perf_counter() - start
-    native.append({"model": "cm", "train": len(train_all), "test": len(queries),
-                   "ncd_pairs_per_s": n_pairs / full_s, "kernel_floor_pairs_per_s": n_pairs / kernel_s})
-    print(native[-1], flush=True)
+    for model in ("lz77", "cm"):
+        comp = get_compressor(model)
+        pairwise_distances(queries[:2], train_all[:2], compressor=model)  # compile
+        start = time.perf_counter()
+        pairwise_distances(queries, train_all, compressor=model, n_jobs=-1)
+        full_s = time.perf_counter() - start
+        prepared = comp._prepare(train_all, b" ", 2)
+        cx = comp.code_lengths(queries)
+        start = time.perf_counter()
+        comp._block(queries, cx, prepared, 2)
+        kernel_s = time.perf_counter() - start
+        native.append({"model": model, "train": len(train_all), "test": len(queries),
+                       "ncd_pairs_per_s": n_pairs / full_s, "kernel_floor_pairs_per_s": n_pairs / kernel_s})
+        print(native[-1], flush=True)
     result = {"benchmark": "pairwise_speed", "machine": machine(), "data": "ag_news",
               "first_call_compile_seconds": compile_s, "results": rows, "native": native}
     lines = [

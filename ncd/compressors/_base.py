@@ -224,3 +224,34 @@ class Compressor:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._reset()
+
+
+class _NativeConditional(Compressor):
+    """A native model whose joint length is C(x) + C(separator + y | x), with the reference texts
+    prepared once (``_prepare``) and a compiled kernel per block (``_block``). Subclasses define
+    those two and ``code_lengths``."""
+
+    def _prepare(self, texts, separator, n_threads=1):
+        raise NotImplementedError
+
+    def _block(self, xs, cx, prepared, n_threads=1):
+        raise NotImplementedError
+
+    def code_length(self, data: bytes) -> float:
+        return float(self.code_lengths([data])[0])
+
+    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        ys = list(ys)
+        if reverse:  # C(y) + C(separator + x | y) for every y
+            return self._block(ys, self.code_lengths(ys), self._prepare([x], separator))[:, 0]
+        return self._block([x], self.code_lengths([x]), self._prepare(ys, separator))[0]
+
+    def _prepare_refs(self, ys, separator, n_threads):
+        return self._prepare(list(ys), separator, n_threads)
+
+    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
+        if not reverse:
+            return self._block(xs, cx, prepared, n_threads)
+        # C(y) + C(separator + x | y): the same kernel with the roles swapped
+        swapped = self._prepare(list(xs), separator, n_threads)
+        return self._block(prepared.texts, cy, swapped, n_threads).T

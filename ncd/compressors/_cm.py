@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Compressor
+from ._base import _NativeConditional
 from ._validation import check_int
 
 __all__ = ["CMCompressor"]
 
 
-class CMCompressor(Compressor):
+class CMCompressor(_NativeConditional):
     """Order-k context model code length: each byte costs -log2 of its probability.
 
     The probability blends the counts of the contexts of orders 0..k seen so far
@@ -48,31 +48,17 @@ class CMCompressor(Compressor):
     def _order(self) -> int:
         return check_int(self.order, "order", self, 0, 7)
 
-    def code_length(self, data: bytes) -> float:
-        return float(self.code_lengths([data])[0])
-
     def code_lengths(self, items) -> np.ndarray:
         from .._cm_pairwise import cm_code_lengths
 
         return cm_code_lengths(list(items), self._order())
 
-    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
-        from .._cm_pairwise import CMPrepared, cm_joint_block
-
-        order, ys = self._order(), list(ys)
-        if reverse:  # C(y) + C(separator + x | y) for every y
-            return cm_joint_block(ys, self.code_lengths(ys), CMPrepared([x], separator, order))[:, 0]
-        return cm_joint_block([x], self.code_lengths([x]), CMPrepared(ys, separator, order))[0]
-
-    def _prepare_refs(self, ys, separator, n_threads):
+    def _prepare(self, texts, separator, n_threads=1):
         from .._cm_pairwise import CMPrepared
 
-        return CMPrepared(list(ys), separator, self._order(), n_threads)
+        return CMPrepared(texts, separator, self._order(), n_threads)
 
-    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
-        from .._cm_pairwise import CMPrepared, cm_joint_block
+    def _block(self, xs, cx, prepared, n_threads=1):
+        from .._cm_pairwise import cm_joint_block
 
-        if not reverse:
-            return cm_joint_block(xs, cx, prepared, n_threads)
-        swapped = CMPrepared(list(xs), separator, self._order(), n_threads)
-        return cm_joint_block(prepared.texts, cy, swapped, n_threads).T
+        return cm_joint_block(xs, cx, prepared, n_threads)

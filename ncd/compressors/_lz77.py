@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Compressor
+from ._base import _NativeConditional
 from ._validation import check_int
 
 __all__ = ["LZ77Compressor"]
 
 
-class LZ77Compressor(Compressor):
+class LZ77Compressor(_NativeConditional):
     """LZ77 code length: a greedy parse into literals and copies, priced by a fixed code.
 
     A literal costs 9 bits (a flag and the byte). A copy of ``L >= 4`` bytes costs
@@ -54,32 +54,17 @@ class LZ77Compressor(Compressor):
     def _k(self) -> int:
         return check_int(self.max_candidates, "max_candidates", self, 1, 4096)
 
-    def code_length(self, data: bytes) -> float:
-        return float(self.code_lengths([data])[0])
-
     def code_lengths(self, items) -> np.ndarray:
         from .._kernels import lz_code_lengths
 
         return lz_code_lengths(list(items), self._k())
 
-    def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
-        from .._kernels import LZPrepared, lz_joint_block
-
-        k, ys = self._k(), list(ys)
-        if reverse:  # C(y) + C(separator + x | y) for every y
-            return lz_joint_block(ys, self.code_lengths(ys), LZPrepared([x], separator, k))[:, 0]
-        return lz_joint_block([x], self.code_lengths([x]), LZPrepared(ys, separator, k))[0]
-
-    def _prepare_refs(self, ys, separator, n_threads):
+    def _prepare(self, texts, separator, n_threads=1):
         from .._kernels import LZPrepared
 
-        return LZPrepared(list(ys), separator, self._k(), n_threads)
+        return LZPrepared(texts, separator, self._k(), n_threads)
 
-    def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
-        from .._kernels import LZPrepared, lz_joint_block
+    def _block(self, xs, cx, prepared, n_threads=1):
+        from .._kernels import lz_joint_block
 
-        if not reverse:
-            return lz_joint_block(xs, cx, prepared, n_threads)
-        # C(y) + C(separator + x | y): the same kernel with the roles swapped
-        swapped = LZPrepared(list(xs), separator, self._k(), n_threads)
-        return lz_joint_block(prepared.texts, cy, swapped, n_threads).T
+        return lz_joint_block(xs, cx, prepared, n_threads)
