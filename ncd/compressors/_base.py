@@ -232,10 +232,10 @@ class _NativeConditional(Compressor):
     those two and ``code_lengths``."""
 
     def _prepare(self, texts, separator, n_threads=1):
-        raise NotImplementedError
+        raise NotImplementedError("subclasses return their prepared reference texts")
 
     def _block(self, xs, cx, prepared, n_threads=1):
-        raise NotImplementedError
+        raise NotImplementedError("subclasses run their compiled block kernel")
 
     def code_length(self, data: bytes) -> float:
         return float(self.code_lengths([data])[0])
