@@ -94,7 +94,7 @@ def _choose_k(compressor, X, y, n_cv, seed):
 def _ncd_scores(compressor, Xtr, ytr, Xte, yte, n_cv, seed, top2=False):
     """Test accuracy at k=1 and at the k chosen on train; top-2 if asked. One distance pass."""
     k_cv, cv_accs = _choose_k(compressor, Xtr, ytr, n_cv, seed)
-    K = max(K_GRID[-1], 2) if len(Xtr) > K_GRID[-1] else len(Xtr)
+    K = min(K_GRID[-1], len(Xtr))
     start = time.perf_counter()
     clf = NCDClassifier(K, compressor=compressor, n_jobs=-1, verbose=0).fit(Xtr, ytr)
     dist, ind = clf.kneighbors(Xte, K)

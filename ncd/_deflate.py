@@ -108,12 +108,13 @@ if numba is not None:
         return old
 
     @njit(cache=True)
-    def _longest_match(buf, p, cur, prev_length, limit, end, good, nice, chain, prev, out):
-        """zlib's longest_match: the best (length, start) over p's hash chain from cur.
+    def _longest_match(buf, p, cur, prev_length, limit, end, good, nice, chain, prev):
+        """zlib's longest_match: (known, length, start), the best over p's hash chain from cur
+        (start -1: nothing beat prev_length).
 
         ``limit`` is the first byte that may not be read: in a replay it is the boundary
         of the known prefix, and a comparison that reaches it makes the step unknown
-        (returns False); at the end of the data (limit == end) it simply stops there.
+        (known is False); at the end of the data (limit == end) it simply stops there.
         """
         best = prev_length
         start = -1
@@ -130,7 +131,7 @@ if numba is not None:
             while n < cap and buf[cur + n] == buf[p + n]:
                 n += 1
             if n == span and limit != end:
-                return False
+                return False, 0, -1
             if n > best:
                 start = cur
                 best = n
@@ -142,9 +143,7 @@ if numba is not None:
             chain -= 1
             if chain == 0:
                 break
-        out[0] = best if best <= lookahead else lookahead
-        out[1] = start
-        return True
+        return True, (best if best <= lookahead else lookahead), start
 
     @njit(cache=True)
     def _parse(buf, end, limit, st, lfreq, dfreq, head, prev, touched, good, lazy, nice, chain):
@@ -156,7 +155,6 @@ if numba is not None:
         known prefix) and leaves the state as it was before that step; with limit == end
         it runs to the end and emits the pending literal.
         """
-        out = np.empty(2, dtype=np.int64)
         replay = limit != end
         strstart = st[0]
         match_length = st[1]
@@ -176,14 +174,15 @@ if numba is not None:
             new_length = 2
             new_start = match_start
             if hash_head != 0 and prev_length < lazy and strstart - hash_head <= _MAX_DIST:
-                if not _longest_match(buf, strstart, hash_head, prev_length, limit, end,
-                                      good, nice, chain, prev, out):
+                known, found, start = _longest_match(buf, strstart, hash_head, prev_length, limit, end,
+                                                     good, nice, chain, prev)
+                if not known:
                     head[inserted_h] = hash_head  # undo this step's insertion
                     st[7] -= 1
                     break
-                new_length = out[0]
-                if out[1] >= 0:
-                    new_start = out[1]
+                new_length = found
+                if start >= 0:
+                    new_start = start
                 if new_length == 3 and strstart - new_start > _TOO_FAR:
                     new_length = 2
             if prev_length >= 3 and new_length <= prev_length:
