@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from contextlib import closing
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
@@ -241,7 +242,11 @@ class _Pairwise:
                 began = time.perf_counter()
                 cxy, cyx = self._compiled_block(start, stop)
                 if cxy is None:
-                    cxy, cyx, pool = self._row_block(start, stop, pool, bar)
+                    # the pool is made here, not inside _row_block: an interrupt during the first
+                    # row block must still find it in this frame to shut it down
+                    if pool is None and self.n_jobs > 1:
+                        pool = ThreadPoolExecutor(self.n_jobs)
+                    cxy, cyx = self._row_block(start, stop, pool, bar)
                 else:
                     bar.update((stop - start) * n_y)
                 per_row = (time.perf_counter() - began) / (stop - start)
@@ -258,25 +263,28 @@ class _Pairwise:
         n_y = len(self.ys)
         cxy = np.empty((stop - start, n_y))
         cyx = np.empty((stop - start, n_y)) if self.both_orders else None
-        if pool is None and self.n_jobs > 1:
-            pool = ThreadPoolExecutor(self.n_jobs)
         results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
         for r, (row_xy, row_yx) in enumerate(results):
             cxy[r] = row_xy
             if cyx is not None:
                 cyx[r] = row_yx
             bar.update(n_y)
-        return cxy, cyx, pool
+        return cxy, cyx
 
     def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
         """Yield ``(start, stop, distances of rows start:stop against every y)``."""
-        for start, stop, cxy, cyx in self.length_blocks():
-            yield start, stop, _kernels.metric_block(self.metric, self.cx[start:stop], self.cy, cxy, cyx, self.n_jobs)
+        # closing(): an exception here (Ctrl-C between blocks) shuts the thread pool down now,
+        # not when the suspended generator is finally collected
+        with closing(self.length_blocks()) as blocks:
+            for start, stop, cxy, cyx in blocks:
+                yield start, stop, _kernels.metric_block(self.metric, self.cx[start:stop], self.cy, cxy, cyx,
+                                                         self.n_jobs)
 
     def full(self) -> np.ndarray:
         out = np.empty((len(self.xs), len(self.ys)))
-        for start, stop, block in self.blocks():
-            out[start:stop] = block
+        with closing(self.blocks()) as blocks:
+            for start, stop, block in blocks:
+                out[start:stop] = block
         return out
 
     def kneighbors(self, n_neighbors: int, exclude_self: bool = False, row_offset: int = 0,
@@ -301,11 +309,12 @@ class _Pairwise:
         n_x = len(self.xs)
         dist = np.empty((n_x, n_neighbors))
         ind = np.empty((n_x, n_neighbors), dtype=np.intp)
-        for start, stop, cxy, cyx in self.length_blocks(desc="neighbours"):
-            dist[start:stop], ind[start:stop] = _kernels.metric_topk(
-                self.metric, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
-                start + row_offset if exclude_self else -1, self.n_jobs,
-            )
+        with closing(self.length_blocks(desc="neighbours")) as blocks:
+            for start, stop, cxy, cyx in blocks:
+                dist[start:stop], ind[start:stop] = _kernels.metric_topk(
+                    self.metric, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
+                    start + row_offset if exclude_self else -1, self.n_jobs,
+                )
         return dist, ind
 
 
@@ -486,8 +495,9 @@ def pairwise_distances_chunked(
     [(1, 3), (1, 3), (1, 3)]
     """
     job = _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbose, "pairwise_distances_chunked")
-    for _, _, block in job.blocks():
-        yield block
+    with closing(job.blocks()) as blocks:
+        for _, _, block in blocks:
+            yield block
 
 
 def pairwise_kneighbors(
