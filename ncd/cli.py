@@ -27,6 +27,8 @@ def _compressor_ids(requested: list[str] | None) -> list[str]:
             get_compressor(cid).code_length(b"")
         except ImportError:
             continue  # an optional backend that is not installed
+        except ValueError:
+            continue  # needs a setting to exist at all (lm: which model); ask for it with -c
         usable.append(cid)
     return usable
 

@@ -15,12 +15,15 @@ zstd       ZstdCompressor         Zstandard                              9 / 5 b
 brotli     BrotliCompressor       Brotli, with its built-in dictionary   1 byte
 ppmd       PpmdCompressor         PPMd H (optional: ``ncd[ppmd]``)       range-coder flush
 lz77       LZ77Compressor         native LZ77 code length (numba)        0 bits
+cm         CMCompressor           native order-k context model (numba)   0 bits
+lm         LMCompressor           a causal language model (``ncd[lm]``)  0 bits
 =========  =====================  =====================================  ==============
 """
 
 from ._base import Compressor
 from ._brotli import BrotliCompressor
 from ._cm import CMCompressor
+from ._lm import ByteTokenizer, LMCompressor
 from ._lz77 import LZ77Compressor
 from ._ppmd import PpmdCompressor
 from ._registry import available_compressors, get_compressor, register_compressor
@@ -38,6 +41,7 @@ for _cls in (
     PpmdCompressor,
     LZ77Compressor,
     CMCompressor,
+    LMCompressor,
 ):
     register_compressor(_cls)
 del _cls
@@ -57,4 +61,6 @@ __all__ = [
     "PpmdCompressor",
     "LZ77Compressor",
     "CMCompressor",
+    "LMCompressor",
+    "ByteTokenizer",
 ]
