@@ -56,6 +56,9 @@ def _cases():
         ("Fewer examples in a class than n_per_class", lambda: few_shot_indices(LABELS, 2, random_state=0)),
         ("An overlap threshold out of range", lambda: overlap_report(TEXTS, TEXTS, near_threshold=2)),
         ("A power law from fewer than two positive errors", lambda: fit_power_law([10, 100], [0.2, 0.0])),
+        ("A language-model compressor with no model", lambda: get_compressor("lm").code_length(b"x")),
+        ("A language-model dtype that is not offered",
+         lambda: get_compressor({"id": "lm", "model": "gpt2", "dtype": "float8"}).code_length(b"x")),
         ("A data set name that is neither embedded, local nor on the hub (offline)",
          lambda: load_dataset("no_such_set_anywhere")),
     ]

@@ -308,13 +308,53 @@ also why the class-level classifier works:
 `CompressionClassifier(model="cm")` trains one such model per class and picks the class whose model
 compresses the text best.
 
+## A neural network is a compressor too
+
+Language models are the same idea with a better predictor. `ncd.lm.train_byte_lm` trains a small
+transformer over bytes (no download; it needs the `lm` extra, PyTorch and transformers) and returns it as
+a compressor. Train it for more and more steps on the English paragraphs and watch its bits per byte on
+the English test text fall: the better it predicts, the shorter the code."""),
+    ("code", """import importlib.util
+
+if importlib.util.find_spec("torch") is None:
+    print("PyTorch is not installed: pip install 'ncd[lm]' to run this part")
+else:
+    from ncd.lm import train_byte_lm
+
+    steps, lm_bpb = [10, 40, 80, 160], []
+    for n in steps:
+        lm = train_byte_lm(english_train, n_layer=2, n_embd=64, n_head=4, context=128, batch_size=16,
+                           max_steps=n, learning_rate=3e-3)
+        lm_bpb.append(lm.code_length(english_test) / len(english_test))
+        print(f"{n:4d} steps: {lm_bpb[-1]:.2f} bits per byte")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(steps, lm_bpb, marker="o", label="byte transformer, trained on English")
+    ax.axhline(ContextModel(3).fit(english_train).code_length(english_test) / len(english_test), color="C1",
+               ls="--", label="order-3 context model, same text")
+    ax.axhline(8 * len(gzip.compress(english_test, 9)) / len(english_test), color="k", ls=":", label="gzip")
+    ax.set_xscale("log"); ax.set_xlabel("training steps"); ax.set_ylabel("bits per byte on English test text")
+    ax.legend(); ax.set_title("Training is compression")
+    plt.tight_layout()"""),
+    ("md", """The same arithmetic coder writes a bitstream from the network's probabilities (its symbols are
+bytes here; a subword model's would be tokens):"""),
+    ("code", """if importlib.util.find_spec("torch") is not None:
+    code = encode(data, lm)
+    print(decode(code, len(data), lm).decode())
+    print(f"network: ideal {ideal_code_length(data, lm):.1f} bits, written {8 * len(code)} bits;"
+          f" context model: {ideal_code_length(data, model):.1f} bits")"""),
+    ("md", """With so little text (2.4 kB of English) and a few hundred steps, the small network has only begun
+to learn: counting contexts is the better compressor here, and a network needs far more text and
+training to win. `benchmarks/lm.md` measures both on real data sets.
+
 ## Exercises
 
 1. Encode the sentence with a model trained on Spanish only. How many more bits does it cost, and which
    bytes cost most?
 2. Decode the bitstream with a model of a different order. What comes out, and why?
 3. Find the smallest training set with which the order-2 model beats gzip on the English test text.
-4. The coder writes at most a few bits more than the ideal length. Where do those bits come from?"""),
+4. The coder writes at most a few bits more than the ideal length. Where do those bits come from?
+5. Train the network on all 24 languages instead of English only. Does it compress the English test
+   text better or worse than the English-only network, and why?"""),
 ]
 
 NOTEBOOKS["05_scaling"] = [

@@ -18,7 +18,7 @@ def test_bad_input_page_matches_what_the_code_answers():
 
 
 PUBLIC_MODULES = ("ncd", "ncd.distance", "ncd.compressors", "ncd.datasets", "ncd.metrics", "ncd.scaling",
-                  "ncd.distributed", "ncd.coding")
+                  "ncd.distributed", "ncd.coding", "ncd.lm")
 
 
 def public_names():

@@ -194,16 +194,27 @@ def test_arithmetic_coding_round_trip_on_real_texts(load_split):
 # -- the byte LM trained here ----------------------------------------------------------------
 
 
-def test_train_byte_lm_learns_and_repeats():
+@pytest.mark.parametrize("architecture", ["gru", "transformer"])
+def test_train_byte_lm_learns_and_repeats(architecture, tmp_path):
     texts = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"] * 10
-    kwargs = dict(n_layer=1, n_embd=32, n_head=2, context=32, batch_size=8, max_steps=80, seed=3)
+    kwargs = dict(architecture=architecture, n_embd=32, n_head=2, context=32, batch_size=8, max_steps=80, seed=3,
+                  learning_rate=3e-3)
     lm = train_byte_lm(texts, **kwargs)
     untrained = LMCompressor(byte_gpt2(), tokenizer="bytes")
     probe = b"the cat sat on the log"
     assert lm.code_length(probe) < 0.6 * untrained.code_length(probe)
     assert lm.code_length(probe) < 8 * len(probe) / 2
     assert train_byte_lm(texts, **kwargs).code_length(probe) == lm.code_length(probe)  # same seed, same model
-    assert lm.max_length == 32 and lm.tokenizer == "bytes"
+    assert lm.tokenizer == "bytes"
+    assert lm.max_length == (None if architecture == "gru" else 32)
+    # the state after x (a GRU's hidden state, a transformer's cache) reused for every y
+    lm64 = LMCompressor(lm.model, tokenizer="bytes", dtype="float64", max_length=lm.max_length)
+    joint = lm64.joint_code_lengths(b"the cat", [b"", b"sat", b"sat on the mat"], separator=b" ")
+    assert rel(joint, [lm64.code_length(b"the cat " + y) for y in (b"", b"sat", b"sat on the mat")]) < 1e-6
+    # saved and loaded like any transformers model
+    lm.model.save_pretrained(tmp_path / "m")
+    again = LMCompressor(str(tmp_path / "m"), tokenizer="bytes", max_length=lm.max_length)
+    assert rel(again.code_length(probe), lm.code_length(probe)) < 1e-6
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -225,7 +236,9 @@ def test_bad_settings_say_what_to_do():
     with pytest.raises(TypeError, match="must be a hub name, a folder or a transformers model"):
         LMCompressor(42, tokenizer="bytes").code_length(b"a")
     with pytest.raises(ValueError, match="n_embd \\(30\\) must be a multiple of n_head \\(4\\)"):
-        train_byte_lm(["a"], n_embd=30, n_head=4)
+        train_byte_lm(["a"], architecture="transformer", n_embd=30, n_head=4)
+    with pytest.raises(ValueError, match="'architecture' parameter of train_byte_lm must be one of 'gru'"):
+        train_byte_lm(["a"], architecture="lstm")
     with pytest.raises(ValueError, match="texts is empty"):
         train_byte_lm([])
 

@@ -216,11 +216,11 @@ class LMCompressor(Compressor):
                 f"{name} needs a model: a hub name such as 'gpt2', a local folder, or a transformers causal LM "
                 "object. For a model trained here, offline, see ncd.lm.train_byte_lm."
             )
+        check_choice_param(self.dtype, "dtype", name, _DTYPES)
+        batch_size = check_int_param(self.batch_size, "batch_size", name, low=1)
         torch = _import_torch()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        check_choice_param(self.dtype, "dtype", name, _DTYPES)
-        batch_size = check_int_param(self.batch_size, "batch_size", name, low=1)
         device = self.device
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -230,6 +230,8 @@ class LMCompressor(Compressor):
             raise ValueError(f"The 'device' parameter of {name} must be 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'. "
                              f"Got {self.device!r} instead.") from exc
         if isinstance(self.model, str):
+            from .. import _byte_models  # noqa: F401  (registers ncd's own byte model with the Auto classes)
+
             net = AutoModelForCausalLM.from_pretrained(self.model)
         elif isinstance(self.model, torch.nn.Module):
             net = self.model
