@@ -24,7 +24,7 @@ __all__ = ["LMCompressor", "ByteTokenizer", "train_byte_lm"]
 
 
 def train_byte_lm(texts, *, architecture="gru", n_layer=None, n_embd=None, n_head=4, context=256, batch_size=32,
-                  max_steps=600, time_budget=None, learning_rate=None, seed=0, verbose=0) -> LMCompressor:
+                  max_steps=400, time_budget=None, learning_rate=None, seed=0, verbose=0) -> LMCompressor:
     """Train a small byte-level network on texts, on the CPU, and return it as a compressor.
 
     Each training window starts at the beginning of a randomly drawn text (after its BOS
@@ -54,8 +54,9 @@ def train_byte_lm(texts, *, architecture="gru", n_layer=None, n_embd=None, n_hea
         Bytes per training window; also the transformer's maximum length.
     batch_size : int, default=32
         Windows per step.
-    max_steps : int, default=600
-        Optimiser steps: about 2 minutes for the default GRU on 2 CPU cores.
+    max_steps : int, default=400
+        Optimiser steps: about 0.5 s each for the default GRU on 2 CPU cores (AG News: 2.7
+        bits per byte after 400 steps, 2.6 after 600).
     time_budget : float or None, default=None
         Stop after this many seconds even before ``max_steps`` (the result then depends on
         the machine's speed; the learning-rate schedule still follows ``max_steps``).

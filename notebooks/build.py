@@ -311,8 +311,8 @@ compresses the text best.
 ## A neural network is a compressor too
 
 Language models are the same idea with a better predictor. `ncd.lm.train_byte_lm` trains a small
-transformer over bytes (no download; it needs the `lm` extra, PyTorch and transformers) and returns it as
-a compressor. Train it for more and more steps on the English paragraphs and watch its bits per byte on
+recurrent network over bytes (no download; it needs the `lm` extra, PyTorch and transformers) and returns
+it as a compressor. Train it for more and more steps on the English paragraphs and watch its bits per byte on
 the English test text fall: the better it predicts, the shorter the code."""),
     ("code", """import importlib.util
 
@@ -323,12 +323,11 @@ else:
 
     steps, lm_bpb = [10, 40, 80, 160], []
     for n in steps:
-        lm = train_byte_lm(english_train, n_layer=2, n_embd=64, n_head=4, context=128, batch_size=16,
-                           max_steps=n, learning_rate=3e-3)
+        lm = train_byte_lm(english_train, n_embd=128, context=128, batch_size=16, max_steps=n, learning_rate=3e-3)
         lm_bpb.append(lm.code_length(english_test) / len(english_test))
         print(f"{n:4d} steps: {lm_bpb[-1]:.2f} bits per byte")
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(steps, lm_bpb, marker="o", label="byte transformer, trained on English")
+    ax.plot(steps, lm_bpb, marker="o", label="byte network (GRU), trained on English")
     ax.axhline(ContextModel(3).fit(english_train).code_length(english_test) / len(english_test), color="C1",
                ls="--", label="order-3 context model, same text")
     ax.axhline(8 * len(gzip.compress(english_test, 9)) / len(english_test), color="k", ls=":", label="gzip")

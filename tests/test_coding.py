@@ -79,3 +79,28 @@ def test_bad_models_and_inputs_are_refused():
         encode(b"a", Broken())
     with pytest.raises(TypeError, match="data must be str or bytes, got int"):
         encode(5, ContextModel().fit(["a"]))
+
+
+def test_the_stream_is_bounded_by_the_quantised_length_even_where_the_model_is_sure_it_is_wrong():
+    """A model of English meeting Russian gives some bytes p < 2^-24; the coder floors every
+    probability at 2^-24, so it writes less than the model's own sum but never more than the
+    sum under the probabilities it codes with, plus 2 bits, plus the last byte's padding."""
+    model = ContextModel(order=3).fit(["the cat sat on the mat and the dog sat on the log"] * 50)
+    for text in ["the cat sat on the log", "Все люди рождаются свободными и равными"]:
+        code = encode(text, model)
+        exact, floored = ideal_code_length(text, model), ideal_code_length(text, model, quantised=True)
+        assert decode(code, len(text.encode()), model) == text.encode()
+        assert floored - 2 <= 8 * len(code) <= floored + 2 + 7
+        assert floored <= exact + 0.01 * len(text.encode())
+
+
+    class SureItIsNotZ:
+        def distribution(self, prefix):
+            p = np.full(256, (1 - 1e-12) / 255)
+            p[ord("z")] = 1e-12  # 40 bits each to the model, 24 to the coder
+            return p
+
+    code = encode(b"zzz", SureItIsNotZ())
+    assert decode(code, 3, SureItIsNotZ()) == b"zzz"
+    assert 8 * len(code) < ideal_code_length(b"zzz", SureItIsNotZ()) - 32
+    assert 8 * len(code) <= ideal_code_length(b"zzz", SureItIsNotZ(), quantised=True) + 2 + 7
