@@ -177,7 +177,8 @@ def markdown(result):
         lines.append(f"| {label} | " + " | ".join(f"{result['sets'][s]['bits_per_byte'][label]:.3f}" for s in sets) + " |")
     lines += ["", "Held-out texts: " + ", ".join(f"{s} {result['sets'][s]['n_held_out']} texts "
                                                 f"({result['sets'][s]['held_out_bytes']:,} bytes)" for s in sets)
-              + "; network training time: " + ", ".join(f"{s} {result['sets'][s]['lm_train_seconds']:.0f} s" for s in sets)
+              + "; network training: " + ", ".join(f"{s} {result['sets'][s]['lm_train_seconds']:.0f} s on "
+                                                  f"{result['sets'][s]['lm_train_texts']:,} texts" for s in sets)
               + ".", "",
               "## The cache", "",
               "C(x + sep + y) with x's state computed once and reused for every y, against the whole sequence "
