@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernels import _CM_EMPTY, _CM_STATS, USE_NUMBA, _Threads, pack
-from ._kernels import _cm_add, _cm_context, _cm_slot
+from ._kernels import _cm_add, _cm_context, _cm_count, _cm_slot
 
 try:
     import numba
@@ -54,17 +54,7 @@ def _prepare(data, off, order, c_arr, n_arr, u_arr):
                 n_arr[i, o] = count[s_stat] if keys[s_stat] != _CM_EMPTY else 0
                 u_arr[i, o] = distinct[s_stat] if keys[s_stat] != _CM_EMPTY else 0
                 c_arr[i, o] = count[s_sym] if keys[s_sym] != _CM_EMPTY else 0
-                # then count this byte
-                if keys[s_sym] == _CM_EMPTY:
-                    keys[s_sym] = base | sym
-                new_symbol = count[s_sym] == 0
-                count[s_sym] += 1
-                s_stat = _cm_slot(keys, base | np.uint64(_CM_STATS))
-                if keys[s_stat] == _CM_EMPTY:
-                    keys[s_stat] = base | np.uint64(_CM_STATS)
-                count[s_stat] += 1
-                if new_symbol:
-                    distinct[s_stat] += 1
+                _cm_count(keys, count, distinct, base, sym)  # then count this byte
 
 
 def _conditional(xkeys, xcount, xdistinct, z_data, za, zb, c_arr, n_arr, u_arr, order):

@@ -576,6 +576,26 @@ def _cm_context(data, a, i, o):
     return ctx
 
 
+def _cm_count(keys, count, distinct, base, sym):
+    """Count one byte sym in the context base (its own count and the context's n and u);
+    returns the number of keys added to the table (0 to 2)."""
+    added = 0
+    s = _cm_slot(keys, base | sym)
+    if keys[s] == _CM_EMPTY:
+        keys[s] = base | sym
+        added += 1
+    new_symbol = count[s] == 0
+    count[s] += 1
+    s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+    if keys[s] == _CM_EMPTY:
+        keys[s] = base | np.uint64(_CM_STATS)
+        added += 1
+    count[s] += 1
+    if new_symbol:
+        distinct[s] += 1
+    return added
+
+
 def _cm_add(keys, count, distinct, data, off, order):
     """Count every text of data/off into the table; returns the number of keys added."""
     added = 0
@@ -585,19 +605,7 @@ def _cm_add(keys, count, distinct, data, off, order):
             sym = np.uint64(data[i])
             for o in range(order + 1):
                 base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
-                s = _cm_slot(keys, base | sym)
-                if keys[s] == _CM_EMPTY:
-                    keys[s] = base | sym
-                    added += 1
-                new_symbol = count[s] == 0
-                count[s] += 1
-                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
-                if keys[s] == _CM_EMPTY:
-                    keys[s] = base | np.uint64(_CM_STATS)
-                    added += 1
-                count[s] += 1
-                if new_symbol:
-                    distinct[s] += 1
+                added += _cm_count(keys, count, distinct, base, sym)
     return added
 
 
@@ -633,15 +641,12 @@ def _cm_score(keys, count, distinct, data, off, order, out):
 
 
 def _cm_distribution(keys, count, distinct, hist, order, out):
-    """out[b] = p_K(b) for every byte b after the history hist (the last `order` bytes, NUL-padded
-    on the left as at the start of a text): the distribution _cm_score takes one entry of."""
+    """out[b] = p_K(b) for every byte b after the history hist (at most the last `order` bytes;
+    NUL-padded on the left as at the start of a text): the distribution _cm_score takes one entry of."""
     for b in range(256):
         out[b] = 1.0 / 256.0
     for o in range(order + 1):
-        ctx = np.uint64(0)
-        for d in range(o, 0, -1):
-            ctx = (ctx << np.uint64(8)) | np.uint64(hist[order - d])
-        base = (np.uint64(o) << np.uint64(58)) | (ctx << np.uint64(9))
+        base = (np.uint64(o) << np.uint64(58)) | (_cm_context(hist, 0, hist.size, o) << np.uint64(9))
         s = _cm_slot(keys, base | np.uint64(_CM_STATS))
         if keys[s] == _CM_EMPTY:
             break
@@ -654,9 +659,10 @@ def _cm_distribution(keys, count, distinct, hist, order, out):
 
 
 if numba is not None:
-    _cm_distribution_nb = njit(cache=True)(_cm_distribution)
     _cm_slot = njit(cache=True, inline="always")(_cm_slot)
     _cm_context = njit(cache=True, inline="always")(_cm_context)
+    _cm_count = njit(cache=True, inline="always")(_cm_count)
+    _cm_distribution_nb = njit(cache=True)(_cm_distribution)
     _cm_add_nb = njit(cache=True)(_cm_add)
     _cm_rehash_nb = njit(cache=True)(_cm_rehash)
     _cm_score_nb = njit(cache=True, parallel=True)(_cm_score)
@@ -689,9 +695,7 @@ class ContextModel:
 
     def distribution(self, prefix):
         """p(next byte | the last `order` bytes of prefix), an array of 256 that sums to 1."""
-        hist = np.zeros(self.order, dtype=np.uint8)
-        tail = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
-        hist[self.order - tail.size:] = tail
+        hist = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
         out = np.empty(256)
         (_cm_distribution_nb if USE_NUMBA else _cm_distribution)(self.keys, self.count, self.distinct, hist,
                                                                  self.order, out)
