@@ -290,18 +290,10 @@ class LMCompressor(Compressor):
         st = self._state()
         torch = st.torch
         out = np.zeros(len(pieces))
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][0]))
+        scored = [i for i, (tokens, first) in enumerate(pieces) if len(tokens) > first]
         with torch.inference_mode():
-            for b in range(0, len(order), st.batch_size):
-                idx = [i for i in order[b: b + st.batch_size] if len(pieces[i][0]) > pieces[i][1]]
-                if not idx:
-                    continue
-                T = max(len(pieces[i][0]) for i in idx)
-                ids = torch.zeros((len(idx), T), dtype=torch.long)
-                mask = torch.zeros((len(idx), T), dtype=torch.long)
-                for r, i in enumerate(idx):
-                    ids[r, : len(pieces[i][0])] = torch.tensor(pieces[i][0])
-                    mask[r, : len(pieces[i][0])] = 1
+            for idx in _length_batches(scored, [len(p[0]) for p in pieces], st.batch_size):
+                ids, mask = _padded(torch, [pieces[i][0] for i in idx])
                 logits = st.net(input_ids=ids.to(st.device), attention_mask=mask.to(st.device)).logits
                 nats = _nats(torch, logits[:, :-1], ids[:, 1:].to(st.device))
                 for r, i in enumerate(idx):
@@ -336,20 +328,15 @@ class LMCompressor(Compressor):
             cache = first.past_key_values
             prefix_nats = _nats(torch, first.logits[:, :-1], ids[:, 1:])[0].sum() if len(seq) > 1 else 0.0
             last = torch.log_softmax(first.logits[0, -1].double(), -1).cpu().numpy()
-            order = sorted(fits, key=lambda i: len(suffixes[i]))
-            for b in range(0, len(order), st.batch_size):
-                idx = order[b: b + st.batch_size]
-                T = max(len(suffixes[i]) for i in idx)
+            for idx in _length_batches(fits, [len(s) for s in suffixes], st.batch_size):
+                batch, suffix_mask = _padded(torch, [suffixes[i] for i in idx])
+                T = batch.shape[1]
                 nats = np.zeros(len(idx))
                 for r, i in enumerate(idx):
                     if len(suffixes[i]):
                         nats[r] = -last[suffixes[i][0]]
                 if T > 1:
-                    batch = torch.zeros((len(idx), T), dtype=torch.long)
-                    mask = torch.ones((len(idx), len(seq) + T), dtype=torch.long)
-                    for r, i in enumerate(idx):
-                        batch[r, : len(suffixes[i])] = torch.tensor(suffixes[i])
-                        mask[r, len(seq) + len(suffixes[i]):] = 0
+                    mask = torch.cat([torch.ones((len(idx), len(seq)), dtype=torch.long), suffix_mask], dim=1)
                     batch_cache = copy.deepcopy(cache)
                     batch_cache.batch_repeat_interleave(len(idx))
                     positions = torch.arange(len(seq), len(seq) + T).unsqueeze(0).expand(len(idx), -1)
@@ -448,6 +435,22 @@ class _Shown:
 
     def __repr__(self):
         return self.text
+
+
+def _length_batches(indices, lengths, batch_size):
+    """The indices in batches of batch_size, shortest sequences first (less padding per batch)."""
+    order = sorted(indices, key=lengths.__getitem__)
+    return [order[b: b + batch_size] for b in range(0, len(order), batch_size)]
+
+
+def _padded(torch, seqs):
+    """Token sequences right-padded into one (n, longest) tensor, and the mask of real tokens."""
+    ids = torch.zeros((len(seqs), max(map(len, seqs))), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for r, seq in enumerate(seqs):
+        ids[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        mask[r, : len(seq)] = 1
+    return ids, mask
 
 
 def _nats(torch, logits, targets):
