@@ -49,6 +49,17 @@ def read_split(name: str, split: str, limit: int | None = None):
     return texts[:limit], labels[:limit]
 
 
+def mean_interval(values) -> tuple[float, float]:
+    """Mean and half-width of its 95% t-interval over repeated trials (NaN with one trial)."""
+    import numpy as np
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    if values.size < 2:
+        return float(values.mean()), float("nan")
+    return float(values.mean()), float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+
+
 def write_results(stem: str, result: dict, markdown: str) -> None:
     (HERE / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
     (HERE / f"{stem}.md").write_text(markdown)

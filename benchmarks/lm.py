@@ -30,7 +30,6 @@ import json
 import time
 
 import numpy as np
-from scipy import stats
 
 from ncd import NCDClassifier
 from ncd.coding import ContextModel, decode, encode, ideal_code_length
@@ -38,19 +37,11 @@ from ncd.compressors import get_compressor
 from ncd.datasets import few_shot_indices
 from ncd.lm import train_byte_lm
 
-from _common import HERE, machine, read_split, write_results
+from _common import HERE, machine, mean_interval, read_split, write_results
 
 SETS = ["ag_news", "sms_spam", "r8"]
 PER_TEXT = ["gzip", "zstd", "ppmd", "lz77", "cm"]
 STREAM = {"gzip": {"id": "gzip", "level": 9}, "zstd -19": {"id": "zstd", "level": 19}, "ppmd": {"id": "ppmd"}}
-
-
-def mean_ci(values):
-    values = np.asarray(values, dtype=float)
-    if len(values) < 2:
-        return float(values.mean()), 0.0
-    half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return float(values.mean()), float(half)
 
 
 def coding_texts():
@@ -155,7 +146,7 @@ def run_set(name, args, code_texts):
                 res[label].append(float(acc))
                 res[f"{label}_us_per_pair"].append(1e6 * (time.perf_counter() - began) / (len(Xf) * len(Xs)))
         few[str(shots)] = res
-        print(name, shots, "gzip", mean_ci(res["gzip"]), "lm", mean_ci(res["byte GRU"]), flush=True)
+        print(name, shots, "gzip", mean_interval(res["gzip"]), "lm", mean_interval(res["byte GRU"]), flush=True)
     out["few_shot"] = few
     out["n_test_sample"] = len(Xs)
     return out
@@ -212,7 +203,7 @@ def markdown(result):
               "| set | per class | test texts | gzip | byte GRU | gzip µs/pair | GRU µs/pair |", "|---|---|---|---|---|---|---|"]
     for s in sets:
         for shots, res in result["sets"][s]["few_shot"].items():
-            g, lm = mean_ci(res["gzip"]), mean_ci(res["byte GRU"])
+            g, lm = mean_interval(res["gzip"]), mean_interval(res["byte GRU"])
             lines.append(f"| {s} | {shots} | {result['sets'][s]['n_test_sample']} | {g[0]:.3f} ± {g[1]:.3f} | "
                          f"{lm[0]:.3f} ± {lm[1]:.3f} | {np.mean(res['gzip_us_per_pair']):.0f} | "
                          f"{np.mean(res['byte GRU_us_per_pair']):.0f} |")

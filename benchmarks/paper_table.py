@@ -35,7 +35,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -45,7 +44,7 @@ from ncd import CompressionClassifier, NCDClassifier
 from ncd.datasets import few_shot_indices, overlap_report
 from ncd.metrics import top_k_accuracy
 
-from _common import HERE, SHARED_DATA, machine, read_split
+from _common import HERE, SHARED_DATA, machine, mean_interval, read_split
 
 #: (top-2-scored k=2 as published, honest k=1 as published, note), gzip, from each set's README.
 PUBLISHED = {
@@ -122,14 +121,6 @@ def _baselines(Xtr, ytr, Xte, yte):
     return {name: float(np.mean(m.fit(Xtr, ytr).predict(Xte) == y)) for name, m in models.items()}
 
 
-def _interval(values):
-    values = np.asarray(values, dtype=float)
-    if values.size < 2:
-        return float(values.mean()), float("nan")
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return float(values.mean()), float(half)
-
-
 def run_dataset(name, mode, max_test=None):
     cfg = dict(MODES[mode])
     if max_test is not None:
@@ -168,11 +159,11 @@ def run_dataset(name, mode, max_test=None):
         trials.append({"seed": seed, "indices": idx.tolist(), "ncd": shot,
                        "best_ncd": {"compressor": best, "k": shot[best]["k_cv"], "accuracy": shot[best]["at_k_cv"]},
                        **_baselines(Xs, ys, Xte, yte)})
-    summary = {"gzip_k1": _interval([t["ncd"]["gzip"]["k1"] for t in trials]),
-               "gzip_k_cv": _interval([t["ncd"]["gzip"]["at_k_cv"] for t in trials]),
-               "best_ncd": _interval([t["best_ncd"]["accuracy"] for t in trials])}
+    summary = {"gzip_k1": mean_interval([t["ncd"]["gzip"]["k1"] for t in trials]),
+               "gzip_k_cv": mean_interval([t["ncd"]["gzip"]["at_k_cv"] for t in trials]),
+               "best_ncd": mean_interval([t["best_ncd"]["accuracy"] for t in trials])}
     for name_ in ("class_level_cm", "tfidf_lr", "bow_knn"):
-        summary[name_] = _interval([t[name_] for t in trials])
+        summary[name_] = mean_interval([t[name_] for t in trials])
     row["five_shot"] = {"trials": trials, "summary": summary}
     print(name, "5-shot", json.dumps(summary), flush=True)
     return row
