@@ -14,7 +14,6 @@ published honest gzip k=1 (Schutte 2023). Writes best_vs_paper.json/.md.
 import argparse
 import time
 
-import numpy as np
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from ncd import CompressionClassifier

@@ -17,7 +17,7 @@ from sklearn.base import clone  # noqa: E402
 
 from ncd import NCDClassifier, pairwise_distances  # noqa: E402
 from ncd.coding import decode, encode, ideal_code_length  # noqa: E402
-from ncd.compressors import ByteTokenizer, LMCompressor, get_compressor  # noqa: E402
+from ncd.compressors import LMCompressor, get_compressor  # noqa: E402
 from ncd.lm import train_byte_lm  # noqa: E402
 
 TEXTS = [

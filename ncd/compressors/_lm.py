@@ -30,7 +30,6 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from typing import Any
 
 import numpy as np
 
