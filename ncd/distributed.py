@@ -92,7 +92,7 @@ def _active():
 
 # -- what runs on the workers -----------------------------------------------------------------
 
-_JOBS: dict = {}  # job id -> the references' _Pairwise, prepared once per worker process
+_JOBS: dict = {}  # job id -> what the compressor prepared about the references, once per worker process
 _LOCK = threading.Lock()  # one task at a time per process: numba's kernels use every thread
 
 
@@ -109,17 +109,12 @@ def _block(refs, job_id, xs, cx, row_offset, k, exclude_self):
     """The k nearest references of a block of queries, on a worker."""
     from .distance import _Pairwise
 
+    ys, cy, compressor, metric, separator, working_memory = refs
     with _LOCK:
-        job = _JOBS.get(job_id)
-        if job is None:
-            ys, cy, compressor, metric, separator, working_memory = refs
-            job = _Pairwise([], ys, np.empty(0), cy, compressor, metric, separator, _worker_threads(),
-                            working_memory, 0)
-            _JOBS[job_id] = job
-        block = _Pairwise(xs, job.ys, cx, job.cy, job.compressor, job.metric, job.separator, job.n_jobs,
-                          job.working_memory, 0, prepared=job.prepared)
+        block = _Pairwise(xs, ys, cx, cy, compressor, metric, separator, _worker_threads(), working_memory, 0,
+                          prepared=_JOBS.get(job_id))
         dist, ind = block.kneighbors(k, exclude_self=exclude_self, row_offset=row_offset, local=True)
-        job.prepared = block.prepared  # made by the first block; kept for the next ones
+        _JOBS[job_id] = block.prepared  # made by the first block; kept for the next ones
     return dist, ind
 
 
