@@ -191,11 +191,11 @@ class LMCompressor(Compressor):
         self._stream = None
 
     def __repr__(self) -> str:
-        params = self.get_params()
-        if not isinstance(params["model"], (str, type(None))):
-            n = sum(p.numel() for p in params["model"].parameters())
-            params["model"] = _Shown(f"<{type(params['model']).__name__}, {n:,} parameters>")
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in params.items())})"
+        shown = {k: repr(v) for k, v in self.get_params().items()}
+        if not isinstance(self.model, (str, type(None))):  # a model object: its class and size, not its layers
+            n = sum(p.numel() for p in self.model.parameters())
+            shown["model"] = f"<{type(self.model).__name__}, {n:,} parameters>"
+        return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in shown.items())})"
 
     # -- loading and checking, once ----------------------------------------------------
 
@@ -426,14 +426,6 @@ class _Loaded:
     def __init__(self, torch, net, tok, bos, device, batch_size, max_length, stride):
         self.torch, self.net, self.tok, self.bos, self.device = torch, net, tok, bos, device
         self.batch_size, self.max_length, self.stride = batch_size, max_length, stride
-
-
-class _Shown:
-    def __init__(self, text):
-        self.text = text
-
-    def __repr__(self):
-        return self.text
 
 
 def _length_batches(indices, lengths, batch_size):
