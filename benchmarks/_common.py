@@ -64,3 +64,18 @@ def write_results(stem: str, result: dict, markdown: str) -> None:
     (HERE / f"{stem}.json").write_text(json.dumps(result, indent=2) + "\n")
     (HERE / f"{stem}.md").write_text(markdown)
     print(json.dumps(result, indent=2))
+
+
+def compressor_spec(name: str):
+    """A compressor named on the command line: an id, or an id with settings, ``lz77:starts=word``
+    (comma-separated; digits become ints). Returns what ``compressor=`` takes."""
+    cid, _, settings = name.partition(":")
+    if not settings:
+        return cid
+    spec = {"id": cid}
+    for item in settings.split(","):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"bad compressor setting {item!r} in {name!r}: expected KEY=VALUE, as in lz77:starts=word")
+        spec[key] = int(value) if value.isdigit() else value
+    return spec

@@ -1,6 +1,7 @@
 """The 120,000 x 7,600 top-k job: wall time, pairs/s and peak memory.
 
     python benchmarks/scale.py                          # lz77, the full job
+    python benchmarks/scale.py --compressor lz77:starts=word
     python benchmarks/scale.py --compressor zstd --queries 200   # a prefix of the queries, projected
 
 References: 120,000 texts drawn from every data set in ../shared/data (train and test splits, in
@@ -19,7 +20,7 @@ import sklearn
 
 from ncd import pairwise_kneighbors
 
-from _common import SHARED_DATA, machine, read_split, write_results
+from _common import SHARED_DATA, compressor_spec, machine, read_split, write_results
 
 
 def reference_texts(n, max_chars=300):
@@ -36,7 +37,7 @@ def reference_texts(n, max_chars=300):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compressor", default="lz77")
+    parser.add_argument("--compressor", default="lz77", help="an id, or ID:KEY=VALUE (lz77:starts=word)")
     parser.add_argument("--references", type=int, default=120_000)
     parser.add_argument("--queries", type=int, default=7_600)
     parser.add_argument("--working-memory", type=float, default=64.0, help="MiB per block (default 64)")
@@ -45,10 +46,11 @@ def main():
     queries = read_split("ag_news", "test")[0]
     full_queries = len(queries)
     queries = queries[: args.queries]
-    pairwise_kneighbors(["warm up"], ["the compiler", "once"], compressor=args.compressor)
+    compressor = compressor_spec(args.compressor)
+    pairwise_kneighbors(["warm up"], ["the compiler", "once"], compressor=compressor)
     start = time.perf_counter()
     with sklearn.config_context(working_memory=args.working_memory):
-        dist, ind = pairwise_kneighbors(queries, refs, n_neighbors=1, compressor=args.compressor, n_jobs=-1,
+        dist, ind = pairwise_kneighbors(queries, refs, n_neighbors=1, compressor=compressor, n_jobs=-1,
                                         verbose=1)
     seconds = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -82,7 +84,7 @@ def main():
         f"bytes, from {', '.join(sources)}. Machine: {result['machine']['cores']} cores, "
         f"{result['machine']['cpu']}.\n"
     )
-    write_results(f"scale_{args.compressor}", result, md)
+    write_results("scale_" + args.compressor.replace(":", "_").replace("=", "-").replace(",", "_"), result, md)
 
 
 if __name__ == "__main__":

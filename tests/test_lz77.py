@@ -16,24 +16,38 @@ def _match_cost(length, history):
     return 1 + math.log2(history) + 2 * int(math.log2(length - 3)) + 1
 
 
-def reference_conditional(x, z, k=K):
-    """C(z | x) by the definition, in plain Python: at each position the longest copy among the
-    k most recent earlier occurrences of the same 4 bytes, first inside z, then inside x."""
+def _starts(t, words):
+    """Where a copy may begin, by the definition on LZ77Compressor."""
+    if not words:
+        return list(range(len(t)))
+    letter = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") | set(range(128, 256))
+    return [i for i in range(len(t)) if i == 0 or t[i - 1] not in letter or 0xE0 <= t[i] <= 0xF4]
+
+
+def reference_conditional(x, z, k=K, words=False):
+    """C(z | x) by the definition, in plain Python: at each start of z the longest copy among the
+    k most recent earlier starts holding the same 4 bytes, first inside z, then inside x; a byte
+    that is not a start costs 8 bits."""
+    sx, sz = _starts(x, words), _starts(z, words)
     total, i = 0.0, 0
     while i < len(z):
+        if i not in sz:
+            total += 8
+            i += 1
+            continue
         best = 0
         if i + 4 <= len(z):
             gram, seen = z[i : i + 4], 0
-            for p in range(i - 1, -1, -1):  # earlier positions of z, most recent first
+            for p in reversed([s for s in sz if s < i]):  # earlier starts of z, most recent first
                 if seen == k:
                     break
-                if p + 4 <= len(z) and z[p : p + 4] == gram:
+                if z[p : p + 4] == gram:
                     seen += 1
                     m = 4
                     while i + m < len(z) and z[p + m] == z[i + m]:
                         m += 1
                     best = max(best, m)
-            for p in range(len(x) - 4, -1, -1):  # then x, most recent first
+            for p in reversed(sx):  # then x, most recent first
                 if seen == k:
                     break
                 if x[p : p + 4] == gram:
@@ -43,7 +57,7 @@ def reference_conditional(x, z, k=K):
                         m += 1
                     best = max(best, m)
         if best >= 4:
-            total += _match_cost(best, len(x) + i)
+            total += _match_cost(best, len(sx) + sum(s < i for s in sz))
             i += best
         else:
             total += 9
@@ -56,44 +70,69 @@ def _texts(n, seed, alphabet=b"ab c", lo=0, hi=80):
     return [bytes(rng.choice(alphabet) for _ in range(rng.randrange(lo, hi))) for _ in range(n)]
 
 
+# words: spaces and punctuation make starts; the UTF-8 bytes of "é" (2) and "日本" (3 each) are letters,
+# but each 3-byte character is a start of its own
+WORDY = b"ab c.,\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac"
+
+
+@pytest.mark.parametrize("starts", ["any", "word"])
 @pytest.mark.parametrize("seed", range(4))
-def test_code_length_equals_the_definition(seed):
-    lz = LZ77Compressor(max_candidates=K)
+def test_code_length_equals_the_definition(seed, starts):
+    lz = LZ77Compressor(max_candidates=K, starts=starts)
     texts = _texts(60, seed) + _texts(20, seed + 10, alphabet=bytes(range(256)), hi=300)
-    texts += [b"", b"abc", b"aaaa" * 50, b"the cat sat on the mat. " * 9]
+    texts += _texts(30, seed + 20, alphabet=WORDY, hi=120)
+    texts += [b"", b"abc", b"aaaa" * 50, b"the cat sat on the mat. " * 9, "日本語のテキスト、日本語".encode() * 3]
     got = lz.code_lengths(texts)
-    np.testing.assert_allclose(got, [reference_conditional(b"", t) for t in texts], rtol=1e-12)
+    want = [reference_conditional(b"", t, words=starts == "word") for t in texts]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
+@pytest.mark.parametrize("starts", ["any", "word"])
 @pytest.mark.parametrize("k", [1, 3, 8])
-def test_joint_length_is_c_x_plus_conditional(k):
-    lz = LZ77Compressor(max_candidates=k)
-    xs, ys = _texts(12, 1), _texts(15, 2)
+def test_joint_length_is_c_x_plus_conditional(k, starts):
+    lz = LZ77Compressor(max_candidates=k, starts=starts)
+    w = starts == "word"
+    xs, ys = _texts(12, 1) + _texts(4, 5, alphabet=WORDY), _texts(15, 2) + _texts(5, 6, alphabet=WORDY)
     for x in xs:
         joint = lz.joint_code_lengths(x, ys, b" ")
-        want = [reference_conditional(b"", x, k) + reference_conditional(x, b" " + y, k) for y in ys]
+        want = [reference_conditional(b"", x, k, w) + reference_conditional(x, b" " + y, k, w) for y in ys]
         np.testing.assert_allclose(joint, want, rtol=1e-12)
         rev = lz.joint_code_lengths(x, ys, b" ", reverse=True)
-        want = [reference_conditional(b"", y, k) + reference_conditional(y, b" " + x, k) for y in ys]
+        want = [reference_conditional(b"", y, k, w) + reference_conditional(y, b" " + x, k, w) for y in ys]
         np.testing.assert_allclose(rev, want, rtol=1e-12)
 
 
+def test_word_starts_skip_the_inside_of_words():
+    """A word seen before is one copy; the same bytes inside a longer word cannot be copied from."""
+    word, plain = LZ77Compressor(starts="word"), LZ77Compressor()
+    assert word.code_length(b"abcdefgh") == 9 + 7 * 8  # one start: its flag, then bare bytes
+    # " " follows a letter, so it is not a start (8 bits); "abcdefgh" again: one copy of 8 bytes
+    # from the one start there is: 1 + log2(1) + gamma(5) = 6 bits
+    assert word.code_length(b"abcdefgh abcdefgh") == 65 + 8 + 6
+    # "cdef" occurs only inside the first word: no copy with word starts, one with any start
+    assert word.code_length(b"abcdefgh cdefgh") == 65 + 8 + 9 + 5 * 8
+    assert plain.code_length(b"abcdefgh cdefgh") < 100
+
+
+@pytest.mark.parametrize("starts", ["any", "word"])
 @pytest.mark.parametrize("metric", ["ncd", "ncd_sym", "conditional"])
-def test_compiled_block_path_equals_the_row_path(metric, monkeypatch):
-    xs, ys = _texts(30, 3, hi=200), _texts(70, 4, hi=200)
-    compiled = pairwise_distances(xs, ys, compressor="lz77", metric=metric, n_jobs=2)
+def test_compiled_block_path_equals_the_row_path(metric, starts, monkeypatch):
+    xs, ys = _texts(30, 3, hi=200, alphabet=WORDY), _texts(70, 4, hi=200, alphabet=WORDY)
+    lz = LZ77Compressor(starts=starts)
+    compiled = pairwise_distances(xs, ys, compressor=lz, metric=metric, n_jobs=2)
     monkeypatch.setattr(LZ77Compressor, "_prepare_refs", lambda self, ys, sep, n: None)
-    rows = pairwise_distances(xs, ys, compressor="lz77", metric=metric, n_jobs=2)
+    rows = pairwise_distances(xs, ys, compressor=lz, metric=metric, n_jobs=2)
     np.testing.assert_array_equal(compiled, rows)
 
 
+@pytest.mark.parametrize("starts", ["any", "word"])
 @pytest.mark.parametrize("k, slack", [(8, 0.1), (256, 0.0)])
-def test_behaves_as_a_compressor(k, slack):
+def test_behaves_as_a_compressor(k, slack, starts):
     """C(xx) ~ C(x). The parse is greedy: the copy that starts at the separator is taken first, so
     x's second occurrence costs a few copies (~23 bits each), not one. With few candidates the full
     copy can also be out of reach in repetitive text (the k most recent occurrences of a common
     4-gram are all late in x), hence the proportional slack at the default k."""
-    lz = LZ77Compressor(max_candidates=k)
+    lz = LZ77Compressor(max_candidates=k, starts=starts)
     rng = random.Random(5)
     words = b"the cat dog sat ran market fell rose on a in park mat stocks bank rates".split()
     for _ in range(50):
@@ -106,7 +145,8 @@ def test_behaves_as_a_compressor(k, slack):
         assert cx <= cxx <= cx * (1 + slack) + 4 * 25  # the second copy: a few matches
         assert cxy >= max(cx, cy) - 20  # the joint never costs much less than either part
         assert cxy <= cx + cy + 9 + 1e-9  # nor more than both apart (plus the separator literal)
-    assert lz.code_length(bytes(range(256)) * 1) == 9 * 256  # no repeats: all literals
+    if starts == "any":
+        assert lz.code_length(bytes(range(256))) == 9 * 256  # no repeats: all literals
 
 
 def test_nearest_neighbours_are_sensible():
@@ -130,3 +170,6 @@ def test_estimator_prepares_references_once_and_agrees_with_functions():
 def test_bad_setting():
     with pytest.raises(ValueError, match=r"'max_candidates' parameter of LZ77Compressor .*Got 0"):
         LZ77Compressor(max_candidates=0).code_length(b"x")
+    with pytest.raises(ValueError, match=r"'starts' parameter of LZ77Compressor must be one of 'any', 'word'. "
+                                         r"Got 'words'"):
+        LZ77Compressor(starts="words").code_length(b"x")
