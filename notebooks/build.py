@@ -101,7 +101,10 @@ for cid in ["gzip", "lzma"]:
 3. Plot bits per byte against length for English under `zstd` at levels 1, 3 and 19. Which level keeps
    learning longest, and why?
 4. `lz77` has no overhead at all. Compute its code length for the periodic and coin strings and compare
-   with `deflate` (raw deflate, 2 bytes of overhead)."""),
+   with `deflate` (raw deflate, 2 bytes of overhead).
+5. `LZ77Compressor(starts="word")` may copy only from the beginnings of words. What does it make of the
+   periodic string, and of an English sentence written twice? What has the model been told about its
+   data, and when does that knowledge help?"""),
 ]
 
 NOTEBOOKS["02_joint_information_and_language_trees"] = [
@@ -244,8 +247,8 @@ plt.tight_layout()"""),
 
 1. Choose k by cross-validation on the training set only (`GridSearchCV`), then score once on test.
    Is the chosen k the best k on test?
-2. Replace gzip by `"zstd"` and `"lz77"`. Which is most accurate here, and which is fastest
-   (`%timeit` the `predict`)?
+2. Replace gzip by `"zstd"`, `"lz77"` and `{"id": "lz77", "starts": "word"}`. Which is most accurate
+   here, and which is fastest (`%timeit` the `predict`)?
 3. Cut every text to its first 50 characters. How do honest accuracy and top-2 change?
 4. `ncd.datasets.overlap_report(ds.X_train, ds.X_test)`: does this data set leak test texts into train?"""),
 ]
@@ -410,6 +413,8 @@ def build():
     for name, cells in NOTEBOOKS.items():
         nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src)
                                  for kind, src in cells])
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i:02d}"  # fixed, so that rebuilding changes only what changed
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, HERE / f"{name}.ipynb")
     return sorted(NOTEBOOKS)
