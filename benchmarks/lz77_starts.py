@@ -18,10 +18,10 @@ from _common import SHARED_DATA, machine, read_split, write_results
 
 
 def starts_per_byte(texts):
-    from ncd._kernels import LZPrepared
+    from ncd._kernels import lz_start_offsets, pack
 
-    prepared = LZPrepared([t.encode() for t in texts], b"", 8, words=True)
-    return prepared.s_off[-1] / max(prepared.off[-1], 1)
+    data, off = pack([t.encode() for t in texts])
+    return lz_start_offsets(data, off, True)[-1] / max(off[-1], 1)
 
 
 def main():

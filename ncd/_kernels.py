@@ -354,11 +354,11 @@ def _lz_is_start(buf, a, i, words):
     return not word_byte or 0xE0 <= buf[i] <= 0xF4
 
 
-def _lz_count_starts(data, off, words, out):
+def _lz_count_word_starts(data, off, out):
     for t in prange(off.size - 1):
         n = 0
         for i in range(off[t], off[t + 1]):
-            if _lz_is_start(data, off[t], i, words):
+            if _lz_is_start(data, off[t], i, True):
                 n += 1
         out[t] = n
 
@@ -572,10 +572,22 @@ if numba is not None:
     _lz_copy_bits = njit(cache=True, inline="always")(_lz_copy_bits)
     _lz_conditional = njit(cache=True, inline="always")(_lz_conditional)
     _lz_log2_table = njit(cache=True)(_lz_log2_table)
-    _lz_count_starts_nb = njit(cache=True, parallel=True)(_lz_count_starts)
+    _lz_count_word_starts_nb = njit(cache=True, parallel=True)(_lz_count_word_starts)
     _lz_prepare_nb = njit(cache=True, parallel=True)(_lz_prepare)
     _lz_lengths_nb = njit(cache=True, parallel=True)(_lz_lengths)
     _lz_joint_block_nb = njit(cache=True, parallel=True)(_lz_joint_block)
+
+
+def lz_start_offsets(data, off, words):
+    """Where each packed text's starts begin in the per-start arrays (CSR offsets, like off):
+    with every byte a start they are off itself."""
+    if not words:
+        return off.copy()
+    counts = np.empty(off.size - 1, dtype=np.int64)
+    _lz_count_word_starts_nb(data, off, counts)
+    s_off = np.zeros(off.size, dtype=np.int64)
+    np.cumsum(counts, out=s_off[1:])
+    return s_off
 
 
 class LZPrepared:
@@ -588,10 +600,7 @@ class LZPrepared:
         # the query table: 4096 buckets for every position, 1024 for word starts (a fifth as many)
         self.bits = 10 if self.words else 12
         with _Threads(n_threads):
-            counts = np.empty(len(texts), dtype=np.int64)
-            _lz_count_starts_nb(self.data, self.off, self.words, counts)
-            self.s_off = np.zeros(len(texts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=self.s_off[1:])
+            self.s_off = lz_start_offsets(self.data, self.off, self.words)
             n = int(self.s_off[-1])
             # 12 bytes a start and 4 more with word starts (their positions), beside the text itself:
             # 120,000 texts of 200 bytes take about 310 MB, or about 95 MB with word starts
