@@ -1,4 +1,4 @@
-"""Exactness of the native deflate length (ncd._deflate) against zlib, on millions of strings.
+"""Exactness of the native deflate length (ncd._native.deflate) against zlib, on millions of strings.
 
     python benchmarks/deflate_exact.py [--pairs 1000000] [--strings 1000000]
 
@@ -21,8 +21,8 @@ import zlib
 
 import numpy as np
 
-from ncd import _deflate
-from ncd._kernels import pack
+from ncd._native import deflate as _deflate
+from ncd._native.runtime import pack
 
 from _common import SHARED_DATA, machine, read_split, write_results
 

@@ -18,7 +18,7 @@ from _common import SHARED_DATA, machine, read_split, write_results
 
 
 def starts_per_byte(texts):
-    from ncd._kernels import lz_start_offsets, pack
+    from ncd._native.lz77 import lz_start_offsets, pack
 
     data, off = pack([t.encode() for t in texts])
     return lz_start_offsets(data, off, True)[-1] / max(off[-1], 1)

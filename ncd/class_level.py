@@ -60,7 +60,7 @@ class _CMClassModel:
     compiled = True  # scores in parallel compiled code: no thread pool around it
 
     def __init__(self, order: int):
-        from ._kernels import ContextModel
+        from ._native.cm import ContextModel
 
         self._cm = ContextModel(order)
 

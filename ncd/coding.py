@@ -77,7 +77,7 @@ class ContextModel:
 
     def fit(self, texts):
         """Count the bytes of these texts (str as UTF-8); returns self."""
-        from ._kernels import ContextModel as _Counts
+        from ._native.cm import ContextModel as _Counts
         from ._validation import check_texts
 
         self._counts = _Counts(self.order)

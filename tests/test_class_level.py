@@ -118,7 +118,7 @@ def test_data_independent_checks(check):
 
 
 def test_context_model_is_a_normalised_distribution():
-    from ncd._kernels import ContextModel
+    from ncd._native.cm import ContextModel
 
     cm = ContextModel(3)
     cm.add([b"abracadabra", b"the cat sat on the mat", b"\x00\xff\x00"])
@@ -131,7 +131,7 @@ def test_context_model_is_a_normalised_distribution():
 
 
 def test_context_model_grows_its_table_without_changing_counts():
-    from ncd._kernels import ContextModel
+    from ncd._native.cm import ContextModel
 
     texts = [bytes(random_text) for random_text in (np.random.default_rng(0).integers(0, 256, 3000, dtype=np.uint8),)]
     small = ContextModel(4)

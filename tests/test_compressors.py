@@ -317,7 +317,7 @@ def test_a_probability_model_is_a_compressor_too():
 
 
 def test_libz_path_is_used_on_linux():
-    from ncd.compressors._libz import libz_available
+    from ncd._native.libz import libz_available
 
     if not sys.platform.startswith("linux"):
         pytest.skip("the shared libz is looked up as libz.so.1 on Linux; elsewhere the fallback may be in use")
@@ -327,7 +327,7 @@ def test_libz_path_is_used_on_linux():
 @pytest.mark.parametrize("wbits", [31, 15, -15])
 @pytest.mark.parametrize("level", [1, 6, 9])
 def test_reused_stream_is_bit_identical_to_zlib(level, wbits):
-    from ncd.compressors._libz import deflate_length
+    from ncd._native.libz import deflate_length
 
     rng = random.Random(level * 100 + wbits)
     words = [b"the", b"cat", b"sat", b"on", b"mat", b"\x00\xff", b"stocks", b"fell"]

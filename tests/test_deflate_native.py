@@ -1,4 +1,4 @@
-"""The numba re-implementation of zlib's deflate length (ncd._deflate) against zlib itself.
+"""The numba re-implementation of zlib's deflate length (ncd._native.deflate) against zlib itself.
 
 Every assertion compares with ``zlib.compress`` on the same bytes; the benchmark
 ``benchmarks/deflate_exact.py`` runs the same comparison on millions of strings.
@@ -10,8 +10,9 @@ import zlib
 import numpy as np
 import pytest
 
-from ncd import _deflate, pairwise_distances
-from ncd._kernels import deflate_joint_block, pack
+from ncd import pairwise_distances
+from ncd._native import deflate as _deflate
+from ncd._native.deflate import deflate_joint_block, pack
 
 CLASSIC_ZLIB = zlib.ZLIB_RUNTIME_VERSION.startswith(("1.2.", "1.3."))
 pytestmark = pytest.mark.skipif(not _deflate.ENABLED, reason="native deflate switched off (NCD_NO_NATIVE_DEFLATE or NCD_NO_NUMBA)")

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from ncd import _kernels
-from ncd._kernels import METRIC_CODES, metric_block, metric_block_numpy, metric_topk, metric_topk_numpy
+from ncd._native import runtime, topk
+from ncd._native.metrics import METRICS
+from ncd._native.topk import metric_block, metric_block_numpy, metric_topk, metric_topk_numpy
 
-pytestmark = pytest.mark.skipif(not _kernels.USE_NUMBA, reason="numba disabled (NCD_NO_NUMBA) or missing")
+pytestmark = pytest.mark.skipif(not runtime.USE_NUMBA, reason="numba disabled (NCD_NO_NUMBA) or missing")
 
 
 def _lengths(seed, n_rows=17, n_cols=150, levels=6):
@@ -19,24 +20,22 @@ def _lengths(seed, n_rows=17, n_cols=150, levels=6):
     return cx, cy, cxy, cyx
 
 
-@pytest.mark.parametrize("metric", sorted(METRIC_CODES))
+@pytest.mark.parametrize("metric", sorted(METRICS))
 @pytest.mark.parametrize("seed", range(3))
 def test_block_equals_numpy(metric, seed):
     cx, cy, cxy, cyx = _lengths(seed)
-    code = METRIC_CODES[metric]
-    np.testing.assert_array_equal(metric_block(metric, cx, cy, cxy, cyx, 2), metric_block_numpy(code, cx, cy, cxy, cyx))
+    np.testing.assert_array_equal(metric_block(metric, cx, cy, cxy, cyx, 2), metric_block_numpy(metric, cx, cy, cxy, cyx))
 
 
-@pytest.mark.parametrize("metric", sorted(METRIC_CODES))
+@pytest.mark.parametrize("metric", sorted(METRICS))
 @pytest.mark.parametrize("k", [1, 2, 5, 150])
 @pytest.mark.parametrize("self_offset", [-1, 0, 3])
 def test_topk_equals_a_stable_sort(metric, k, self_offset):
     cx, cy, cxy, cyx = _lengths(k + self_offset)
     if self_offset >= 0:
         k = min(k, cy.size - 1)
-    code = METRIC_CODES[metric]
     got = metric_topk(metric, cx, cy, cxy, cyx, k, self_offset, 2)
-    want = metric_topk_numpy(code, cx, cy, cxy, cyx, k, self_offset)
+    want = metric_topk_numpy(metric, cx, cy, cxy, cyx, k, self_offset)
     np.testing.assert_array_equal(got[1], want[1])
     np.testing.assert_array_equal(got[0], want[0])
 
@@ -44,7 +43,7 @@ def test_topk_equals_a_stable_sort(metric, k, self_offset):
 def test_topk_pure_python_twin_agrees():
     cx, cy, cxy, cyx = _lengths(9, n_rows=4, n_cols=30)
     out_d, out_i = np.empty((4, 3)), np.empty((4, 3), dtype=np.intp)
-    _kernels._metric_topk_nb.py_func(0, cx, cy, cxy, cyx, 3, -1, out_d, out_i)
+    topk._metric_topk_nb.py_func(0, cx, cy, cxy, cyx, 3, -1, out_d, out_i)
     d, i = metric_topk("ncd", cx, cy, cxy, cyx, 3)
     np.testing.assert_array_equal(out_i, i)
     np.testing.assert_array_equal(out_d, d)

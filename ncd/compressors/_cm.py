@@ -49,16 +49,16 @@ class CMCompressor(_NativeConditional):
         return check_int(self.order, "order", self, 0, 7)
 
     def code_lengths(self, items) -> np.ndarray:
-        from .._cm_pairwise import cm_code_lengths
+        from .._native.cm import cm_code_lengths
 
         return cm_code_lengths(list(items), self._order())
 
     def _prepare(self, texts, separator, n_threads=1):
-        from .._cm_pairwise import CMPrepared
+        from .._native.cm import CMPrepared
 
         return CMPrepared(texts, separator, self._order(), n_threads)
 
     def _block(self, xs, cx, prepared, n_threads=1):
-        from .._cm_pairwise import cm_joint_block
+        from .._native.cm import cm_joint_block
 
         return cm_joint_block(xs, cx, prepared, n_threads)

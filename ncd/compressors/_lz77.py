@@ -76,16 +76,16 @@ class LZ77Compressor(_NativeConditional):
         return k, check_choice(self.starts, "starts", self, ("any", "word")) == "word"
 
     def code_lengths(self, items) -> np.ndarray:
-        from .._kernels import lz_code_lengths
+        from .._native.lz77 import lz_code_lengths
 
         return lz_code_lengths(list(items), *self._settings())
 
     def _prepare(self, texts, separator, n_threads=1):
-        from .._kernels import LZPrepared
+        from .._native.lz77 import LZPrepared
 
         return LZPrepared(texts, separator, *self._settings(), n_threads)
 
     def _block(self, xs, cx, prepared, n_threads=1):
-        from .._kernels import lz_joint_block
+        from .._native.lz77 import lz_joint_block
 
         return lz_joint_block(xs, cx, prepared, n_threads)

@@ -6,7 +6,7 @@ import bz2
 import lzma
 
 from ._base import Compressor
-from ._libz import deflate_length
+from .._native.libz import deflate_length
 from ._validation import check_choice, check_int
 
 __all__ = ["GzipCompressor", "ZlibCompressor", "DeflateCompressor", "Bz2Compressor", "LzmaCompressor"]
@@ -28,12 +28,12 @@ class _DeflateFamily(Compressor):
         return 32768 - 262  # deflate's 32 KiB window less zlib's look-ahead (MAX_DIST)
 
     def _prepare_refs(self, ys, separator, n_threads):
-        from .._kernels import deflate_compiled, pack
+        from .._native.deflate import deflate_compiled, pack
 
         return pack(ys) if deflate_compiled() else None
 
     def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
-        from .._kernels import deflate_joint_block
+        from .._native.deflate import deflate_joint_block
 
         level = check_int(self.level, "level", self, 0, 9)
         return deflate_joint_block(xs, prepared, separator, level, self._wbits, reverse, n_threads)
@@ -45,9 +45,9 @@ class GzipCompressor(_DeflateFamily):
     The length is that of the whole gzip container (10-byte header, 8-byte
     trailer), so the empty input costs 20 bytes (160 bits). The stream is the one
     ``gzip.compress`` writes, made by zlib with ``wbits=31`` from a deflate state
-    that each thread reuses (see ``ncd.compressors._libz``); the tests check the
+    that each thread reuses (see ``ncd._native.libz``); the tests check the
     lengths against :func:`gzip.compress`. In the pairwise drivers, levels 4 to 9
-    are computed by a numba re-implementation of zlib's length (``ncd._deflate``),
+    are computed by a numba re-implementation of zlib's length (``ncd._native.deflate``),
     checked against zlib once per process: the same numbers, about twice as fast.
 
     Parameters

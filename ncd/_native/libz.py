@@ -146,7 +146,7 @@ def deflate_length(data: bytes, level: int, wbits: int) -> int:
 
 # -- the same streams, driven from numba ------------------------------------------------
 #
-# For the pairwise hot path a numba kernel (ncd._kernels.deflate_joint_block) calls
+# For the pairwise hot path a numba kernel (ncd._native.deflate.deflate_joint_block) calls
 # deflate and deflateReset itself, so no Python runs per pair and every numba thread
 # compresses at once. Each thread's z_stream lives in one row of a uint64 array; the
 # kernel writes next_in / avail_in / next_out / avail_out and reads total_out at their

@@ -32,11 +32,11 @@ import zlib
 
 import numpy as np
 
-try:
-    import numba
-    from numba import njit, prange
-except ImportError:  # pragma: no cover - numba is a core dependency
-    numba = None
+from . import libz as _libz
+from .runtime import USE_NUMBA, Threads, numba, pack, prange
+
+if numba is not None:
+    from numba import njit
 
 #: Longest input (bytes) whose length is computed natively; longer ones go to libz.
 MAX_NATIVE = 16000
@@ -85,7 +85,7 @@ def _tables():
 (LENGTH_CODE, DIST_CODE, LEN_EXTRA, DIST_EXTRA, LIT_STATIC, DIST_STATIC, BL_EXTRA,
  BL_ORDER) = _tables()
 
-ENABLED = numba is not None and not os.environ.get("NCD_NO_NATIVE_DEFLATE") and not os.environ.get("NCD_NO_NUMBA")
+ENABLED = USE_NUMBA and not os.environ.get("NCD_NO_NATIVE_DEFLATE")
 
 
 if numba is not None:
@@ -529,11 +529,9 @@ def _params(level):
 
 def native_lengths(texts, level, n_threads=1):
     """Deflate stream bytes (no container) of each text, -1 where longer than MAX_NATIVE."""
-    from ._kernels import _Threads, pack
-
     data, off = pack(list(texts))
     out = np.empty(len(texts), dtype=np.int64)
-    with _Threads(n_threads) as threads:
+    with Threads(n_threads) as threads:
         _lengths_nb(data, off, _params(level), threads.n, out)
     return out
 
@@ -541,12 +539,10 @@ def native_lengths(texts, level, n_threads=1):
 def native_joint(x_packed, y_packed, separator, level, n_threads=1):
     """Deflate stream bytes of x + separator + y for every packed x and y, as an (n_x, n_y)
     int64 array; -1 where the concatenation is longer than MAX_NATIVE."""
-    from ._kernels import _Threads
-
     x_data, x_off = x_packed
     y_data, y_off = y_packed
     result = np.empty((x_off.size - 1, y_off.size - 1), dtype=np.int64)
-    with _Threads(n_threads) as threads:
+    with Threads(n_threads) as threads:
         _joint_nb(x_data, x_off, np.frombuffer(separator, dtype=np.uint8), y_data, y_off,
                   _params(level), threads.n, result)
     return result
@@ -614,3 +610,112 @@ def native_ok():
                               f"({zlib.ZLIB_RUNTIME_VERSION}); using libz itself (slower, exact)",
                               RuntimeWarning, stacklevel=2)
     return _NATIVE_OK
+
+
+# -- exact deflate lengths of concatenations, libz called from numba ----------------------
+#
+# Not cached (cache=False): the compiled code holds the addresses of libz's functions,
+# which differ from one process to the next. It compiles once per process (about a second).
+
+if USE_NUMBA and _libz.NUMBA_PATH:
+    _c_deflate = _libz.c_deflate
+    _c_deflate_reset = _libz.c_deflate_reset
+
+    @njit(parallel=True, cache=False)
+    def _deflate_joint_block(words, concat, out, x_data, x_off, sep, y_data, y_off, reverse, result):
+        """result[r, j] = 8 * deflated length of x_r + sep + y_j (or y_j + sep + x_r if reverse).
+
+        -1 marks a pair whose deflate call did not finish (the caller raises).
+        """
+        n_rows, n_y = result.shape
+        n_sep = sep.size
+        for r in prange(n_rows):
+            t = numba.get_thread_id()
+            stream = words[t]
+            buf = concat[t]
+            dst = out[t]
+            xa, xb = x_off[r], x_off[r + 1]
+            head = 0
+            if not reverse:
+                for b in range(xa, xb):
+                    buf[head] = x_data[b]
+                    head += 1
+                for b in range(n_sep):
+                    buf[head] = sep[b]
+                    head += 1
+            for j in range(n_y):
+                p = head
+                for b in range(y_off[j], y_off[j + 1]):
+                    buf[p] = y_data[b]
+                    p += 1
+                if reverse:
+                    for b in range(n_sep):
+                        buf[p] = sep[b]
+                        p += 1
+                    for b in range(xa, xb):
+                        buf[p] = x_data[b]
+                        p += 1
+                stream[0] = buf.ctypes.data
+                stream[1] = p
+                stream[3] = dst.ctypes.data
+                stream[4] = dst.size
+                rc = _c_deflate(stream.ctypes.data, 4)
+                result[r, j] = 8.0 * stream[5] if rc == 1 else -1.0
+                _c_deflate_reset(stream.ctypes.data)
+
+
+def deflate_compiled():
+    """Whether deflate lengths of whole blocks can be computed in compiled code here."""
+    return USE_NUMBA and bool(_libz.NUMBA_PATH or native_ok())
+
+
+def deflate_joint_block(xs, ys_packed, separator, level, wbits, reverse=False, n_threads=1):
+    """8 * len(deflate(x + separator + y)) for every x in xs and y in ys, as an (n_x, n_y) array.
+
+    Levels 4 to 9 use zlib's parse and trees re-implemented in numba (this module)
+    when its self-check against zlib passed in this process; other levels, and
+    concatenations longer than :data:`MAX_NATIVE`, are compressed by libz.
+    Call only where :func:`deflate_compiled` is true.
+    """
+    if level in LEVELS and native_ok():
+        # the first text of each concatenation is replayed once and reused: in reverse
+        # order that is the reference, so the block is computed transposed
+        x_packed = pack(xs)
+        if reverse:
+            nbytes = native_joint(ys_packed, x_packed, separator, level, n_threads).T
+        else:
+            nbytes = native_joint(x_packed, ys_packed, separator, level, n_threads)
+        result = 8.0 * (nbytes + CONTAINER_BYTES[wbits])
+        rows, cols = np.nonzero(nbytes < 0)
+        if rows.size:  # longer than the native path takes
+            y_data, y_off = ys_packed
+            for r, c in zip(rows, cols):
+                y = y_data[y_off[c]:y_off[c + 1]].tobytes()
+                pair = (y + separator + xs[r]) if reverse else (xs[r] + separator + y)
+                result[r, c] = 8.0 * _libz.deflate_length(pair, level, wbits)
+        return result
+    if not _libz.NUMBA_PATH:
+        y_data, y_off = ys_packed
+        ys = [y_data[y_off[c]:y_off[c + 1]].tobytes() for c in range(y_off.size - 1)]
+        pairs = [[(y + separator + x) if reverse else (x + separator + y) for y in ys] for x in xs]
+        return np.array([[8.0 * _libz.deflate_length(p, level, wbits) for p in row] for row in pairs])
+    return _libz_joint_block(xs, ys_packed, separator, level, wbits, reverse, n_threads)
+
+
+def _libz_joint_block(xs, ys_packed, separator, level, wbits, reverse, n_threads):
+    x_data, x_off = pack(xs)
+    y_data, y_off = ys_packed
+    longest = int(np.diff(x_off).max(initial=0) + np.diff(y_off).max(initial=0)) + len(separator)
+    with Threads(n_threads):
+        # one stream per possible thread id, whatever subset of threads runs the loop
+        streams = _libz.StreamArray(numba.config.NUMBA_NUM_THREADS, level, wbits, longest)
+        try:
+            result = np.empty((len(xs), y_off.size - 1))
+            sep = np.frombuffer(separator, dtype=np.uint8)
+            _deflate_joint_block(streams.words, streams.concat, streams.out, x_data, x_off, sep,
+                                 y_data, y_off, reverse, result)
+        finally:
+            streams.close()
+    if (result < 0).any():
+        raise RuntimeError("deflate did not finish on a concatenation; this is a bug in ncd, please report it")
+    return result

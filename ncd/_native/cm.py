@@ -1,0 +1,313 @@
+"""The order-k context model ("cm"): counts, class-level scoring and the pairwise kernels.
+
+Byte probabilities by Witten-Bell interpolation over contexts of orders 0..K:
+  p_-1(b) = 1/256;  p_o(b) = (c_o(b) + u_o * p_{o-1}(b)) / (n_o + u_o)  where in the order-o
+context n_o counts the bytes seen, u_o the distinct ones, c_o(b) those equal to b (a context
+never seen leaves p_{o-1} as it is). The counts are exact (keys are stored, not only hashed), so
+every p_K is a normalised distribution and sum(-log2 p_K) is an honest code length. Contexts
+are padded with NUL at the start of each text. Counts live in an open-addressing table:
+key = order << 58 | context << 9 | symbol, symbol 256 standing for the context's (n, u).
+
+The pairwise form (the compressor ``cm``): C(z) is the adaptive code length of z: each byte is coded with the counts of the bytes
+before it (Witten-Bell blending of orders 0..k, the model above). The joint
+length of a pair is C(x) + C(z | x) with z = separator + y: z is coded adaptively as
+before, with the counts of x added to its own at every order,
+
+    p_o(b) = (c_x(b) + c_z(b) + (u_x + u_z) p_{o-1}(b)) / (n_x + n_z + u_x + u_z),
+
+where n, u and c(b) are the bytes seen in the order-o context, the distinct ones, and those
+equal to b, in x (all of it) and in z (before this byte). That is a normalised distribution
+for every byte, so C(z | x) is an honest code length. Contexts are taken within z (NUL-padded
+at its start), never across the boundary with x, so everything that depends on z alone (its
+adaptive counts at every position and order) is computed once per reference text; per pair
+only x's counts are looked up, in a table built once per query.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .runtime import Threads, jit, pack, prange
+
+__all__ = ["MAX_ORDER", "ContextModel", "CMPrepared", "cm_code_lengths", "cm_joint_block"]
+
+
+#: The longest context any form of this model takes (checked by ncd's parameter validation).
+MAX_ORDER = 7
+
+_CM_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+_CM_STATS = 256
+
+
+def _cm_slot(keys, key):
+    mask = np.uint64(keys.size - 1)
+    h = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(20)
+    i = h & mask
+    while keys[i] != key and keys[i] != _CM_EMPTY:
+        i = (i + np.uint64(1)) & mask
+    return i
+
+
+def _cm_context(data, a, i, o):
+    ctx = np.uint64(0)
+    for d in range(o, 0, -1):
+        byte = np.uint64(data[i - d]) if i - d >= a else np.uint64(0)
+        ctx = (ctx << np.uint64(8)) | byte
+    return ctx
+
+
+def _cm_count(keys, count, distinct, base, sym):
+    """Count one byte sym in the context base (its own count and the context's n and u);
+    returns the number of keys added to the table (0 to 2)."""
+    added = 0
+    s = _cm_slot(keys, base | sym)
+    if keys[s] == _CM_EMPTY:
+        keys[s] = base | sym
+        added += 1
+    new_symbol = count[s] == 0
+    count[s] += 1
+    s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+    if keys[s] == _CM_EMPTY:
+        keys[s] = base | np.uint64(_CM_STATS)
+        added += 1
+    count[s] += 1
+    if new_symbol:
+        distinct[s] += 1
+    return added
+
+
+def _cm_add(keys, count, distinct, data, off, order):
+    """Count every text of data/off into the table; returns the number of keys added."""
+    added = 0
+    for t in range(off.size - 1):
+        a, b = off[t], off[t + 1]
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                added += _cm_count(keys, count, distinct, base, sym)
+    return added
+
+
+def _cm_rehash(keys, count, distinct, new_keys, new_count, new_distinct):
+    for i in range(keys.size):
+        if keys[i] != _CM_EMPTY:
+            s = _cm_slot(new_keys, keys[i])
+            new_keys[s] = keys[i]
+            new_count[s] = count[i]
+            new_distinct[s] = distinct[i]
+
+
+def _cm_score(keys, count, distinct, data, off, order, out):
+    """out[t] = bits of text t under the model."""
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        bits = 0.0
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            p = 1.0 / 256.0
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+                if keys[s] == _CM_EMPTY:
+                    break  # an unseen context: no longer context was seen either
+                n = count[s]
+                u = distinct[s]
+                s = _cm_slot(keys, base | sym)
+                c = count[s] if keys[s] != _CM_EMPTY else 0
+                p = (c + u * p) / (n + u)
+            bits -= np.log2(p)
+        out[t] = bits
+
+
+def _cm_distribution(keys, count, distinct, hist, order, out):
+    """out[b] = p_K(b) for every byte b after the history hist (at most the last `order` bytes;
+    NUL-padded on the left as at the start of a text): the distribution _cm_score takes one entry of."""
+    for b in range(256):
+        out[b] = 1.0 / 256.0
+    for o in range(order + 1):
+        base = (np.uint64(o) << np.uint64(58)) | (_cm_context(hist, 0, hist.size, o) << np.uint64(9))
+        s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+        if keys[s] == _CM_EMPTY:
+            break
+        n = count[s]
+        u = distinct[s]
+        for b in range(256):
+            s = _cm_slot(keys, base | np.uint64(b))
+            c = count[s] if keys[s] != _CM_EMPTY else 0
+            out[b] = (c + u * out[b]) / (n + u)
+
+
+_cm_slot = jit(_cm_slot, inline=True)
+_cm_context = jit(_cm_context, inline=True)
+_cm_count = jit(_cm_count, inline=True)
+_cm_distribution_nb = jit(_cm_distribution)
+_cm_add_nb = jit(_cm_add)
+_cm_rehash_nb = jit(_cm_rehash)
+_cm_score_nb = jit(_cm_score, parallel=True)
+
+
+class ContextModel:
+    """Counts of an order-k context model, grown as texts are added (see the section comment)."""
+
+    def __init__(self, order):
+        self.order = order
+        self.used = 0
+        self._allocate(1 << 12)
+
+    def _allocate(self, size):
+        self.keys = np.full(size, _CM_EMPTY, dtype=np.uint64)
+        self.count = np.zeros(size, dtype=np.int64)
+        self.distinct = np.zeros(size, dtype=np.int64)
+
+    def add(self, texts):
+        data, off = pack(texts)
+        bound = 2 * (self.order + 1) * data.size  # at most this many new keys
+        if self.used + bound > self.keys.size // 2:
+            size = self.keys.size
+            while self.used + bound > size // 2:
+                size *= 2
+            old = (self.keys, self.count, self.distinct)
+            self._allocate(size)
+            _cm_rehash_nb(*old, self.keys, self.count, self.distinct)
+        self.used += _cm_add_nb(self.keys, self.count, self.distinct, data, off, self.order)
+
+    def distribution(self, prefix):
+        """p(next byte | the last `order` bytes of prefix), an array of 256 that sums to 1."""
+        hist = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
+        out = np.empty(256)
+        _cm_distribution_nb(self.keys, self.count, self.distinct, hist,
+                                                                 self.order, out)
+        return out
+
+    def code_lengths(self, texts, n_threads=1):
+        data, off = pack(texts)
+        out = np.empty(len(texts))
+        with Threads(n_threads):
+            _cm_score_nb(self.keys, self.count, self.distinct, data, off, self.order, out)
+        return out
+
+
+# -- the pairwise form ("cm" as a compressor) ------------------------------------------------
+
+
+def _table_size(n_bytes, order):
+    size = 64
+    while size < 4 * (order + 1) * max(n_bytes, 1):
+        size *= 2
+    return size
+
+
+def _prepare(data, off, order, c_arr, n_arr, u_arr):
+    """Adaptive counts of every text before each of its bytes, at every order."""
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        size = _table_size(b - a, order)
+        keys = np.full(size, _CM_EMPTY, dtype=np.uint64)
+        count = np.zeros(size, dtype=np.int64)
+        distinct = np.zeros(size, dtype=np.int64)
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                s_stat = _cm_slot(keys, base | np.uint64(_CM_STATS))
+                s_sym = _cm_slot(keys, base | sym)
+                n_arr[i, o] = count[s_stat] if keys[s_stat] != _CM_EMPTY else 0
+                u_arr[i, o] = distinct[s_stat] if keys[s_stat] != _CM_EMPTY else 0
+                c_arr[i, o] = count[s_sym] if keys[s_sym] != _CM_EMPTY else 0
+                _cm_count(keys, count, distinct, base, sym)  # then count this byte
+
+
+def _conditional(xkeys, xcount, xdistinct, z_data, za, zb, c_arr, n_arr, u_arr, order):
+    """Bits of z = z_data[za:zb] coded adaptively with x's counts (the table) added."""
+    bits = 0.0
+    for i in range(za, zb):
+        sym = np.uint64(z_data[i])
+        p = 1.0 / 256.0
+        for o in range(order + 1):
+            base = (np.uint64(o) << np.uint64(58)) | (_cm_context(z_data, za, i, o) << np.uint64(9))
+            s = _cm_slot(xkeys, base | np.uint64(_CM_STATS))
+            nx = 0
+            ux = 0
+            cx = 0
+            if xkeys[s] != _CM_EMPTY:
+                nx = xcount[s]
+                ux = xdistinct[s]
+                s = _cm_slot(xkeys, base | sym)
+                if xkeys[s] != _CM_EMPTY:
+                    cx = xcount[s]
+            n = nx + n_arr[i, o]
+            if n == 0:
+                break  # a context seen in neither: no longer one was seen either
+            u = ux + u_arr[i, o]
+            p = (cx + c_arr[i, o] + u * p) / (n + u)
+        bits -= np.log2(p)
+    return bits
+
+
+def _self_lengths(data, off, c_arr, n_arr, u_arr, order, out):
+    empty = np.full(1, _CM_EMPTY, dtype=np.uint64)
+    zeros = np.zeros(1, dtype=np.int64)
+    for t in prange(off.size - 1):
+        out[t] = _conditional(empty, zeros, zeros, data, off[t], off[t + 1], c_arr, n_arr, u_arr, order)
+
+
+def _joint_block(x_data, x_off, cx, z_data, z_off, c_arr, n_arr, u_arr, order, result):
+    """result[r, j] = C(x_r) + C(z_j | x_r)."""
+    n_x = x_off.size - 1
+    longest = 1
+    for r in range(n_x):
+        longest = max(longest, x_off[r + 1] - x_off[r])
+    size = _table_size(longest, order)
+    for r in prange(n_x):
+        keys = np.full(size, _CM_EMPTY, dtype=np.uint64)
+        count = np.zeros(size, dtype=np.int64)
+        distinct = np.zeros(size, dtype=np.int64)
+        one = np.array([0, x_off[r + 1] - x_off[r]], dtype=np.int64)
+        _cm_add_nb(keys, count, distinct, x_data[x_off[r]:x_off[r + 1]], one, order)
+        for j in range(z_off.size - 1):
+            result[r, j] = cx[r] + _conditional(keys, count, distinct, z_data, z_off[j], z_off[j + 1],
+                                                c_arr, n_arr, u_arr, order)
+
+
+_table_size = jit(_table_size)
+_prepare_nb = jit(_prepare, parallel=True)
+_conditional = jit(_conditional)
+_self_lengths_nb = jit(_self_lengths, parallel=True)
+_joint_block_nb = jit(_joint_block, parallel=True)
+
+
+class CMPrepared:
+    """Texts (each prefixed with the separator) with their adaptive counts at every position."""
+
+    def __init__(self, texts, separator, order, n_threads=1):
+        self.texts = texts
+        self.order = order
+        self.data, self.off = pack([separator + t for t in texts])
+        shape = (self.data.size, order + 1)
+        self.c = np.empty(shape, dtype=np.int32)
+        self.n = np.empty(shape, dtype=np.int32)
+        self.u = np.empty(shape, dtype=np.int32)
+        with Threads(n_threads):
+            _prepare_nb(self.data, self.off, order, self.c, self.n, self.u)
+
+    def self_lengths(self, n_threads=1):
+        out = np.empty(self.off.size - 1)
+        with Threads(n_threads):
+            _self_lengths_nb(self.data, self.off, self.c, self.n, self.u, self.order, out)
+        return out
+
+
+def cm_code_lengths(texts, order, n_threads=1):
+    """C(x) of each text: its adaptive code length under the order-k model, in bits."""
+    return CMPrepared(list(texts), b"", order, n_threads).self_lengths(n_threads)
+
+
+def cm_joint_block(xs, cx, prepared, n_threads=1):
+    """C(x) + C(separator + y | x) for every x in xs and every prepared y: shape (len(xs), n_y)."""
+    x_data, x_off = pack(list(xs))
+    result = np.empty((len(xs), prepared.off.size - 1))
+    with Threads(n_threads):
+        _joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), prepared.data, prepared.off,
+                        prepared.c, prepared.n, prepared.u, prepared.order, result)
+    return result
