@@ -1,6 +1,7 @@
-"""Input and parameter checks shared by the distance functions and the estimators.
+"""Input and parameter checks: one of each rule, for every layer (compressors, distances, estimators).
 
-Every message names what was wrong, with the value, and says what to do.
+Every message names what was wrong, with the value, and says what to do. A leaf module: it imports
+nothing from ncd, so the compressors use it as the estimators do.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any, Sequence
 
 import joblib
 
-__all__ = ["check_texts", "check_separator", "check_n_jobs", "check_int_param", "check_choice_param"]
+__all__ = ["check_texts", "check_separator", "check_n_jobs", "check_int", "check_choice", "check_working_memory"]
 
 
 def check_texts(X: Any, name: str = "X") -> list[bytes]:
@@ -70,22 +71,37 @@ def check_separator(separator: Any, owner: str) -> bytes:
     )
 
 
-def check_int_param(value: Any, name: str, owner: str, low: int = 1, allow_none: bool = False) -> Any:
+def _owner_name(owner: Any) -> str:
+    return owner if isinstance(owner, str) else type(owner).__name__
+
+
+def check_int(value: Any, name: str, owner: Any, low: int = 1, high: int | None = None, *,
+              allow_none: bool = False) -> Any:
+    """Return ``value`` as an int if it is one in ``[low, high]`` (no upper bound when ``high`` is None).
+
+    ``owner`` names what the parameter belongs to: a str, or an object whose class name is used.
+    ``allow_none`` lets None through as it is. bool is not an int here.
+    """
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low or (
+            high is not None and value > high):
+        bounds = f"[{low}, inf)" if high is None else f"[{low}, {high}]"
         none = " or None" if allow_none else ""
         raise ValueError(
-            f"The {name!r} parameter of {owner} must be an int in the range [{low}, inf){none}. "
+            f"The {name!r} parameter of {_owner_name(owner)} must be an int in the range {bounds}{none}. "
             f"Got {value!r} instead."
         )
     return int(value)
 
 
-def check_choice_param(value: Any, name: str, owner: str, choices: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in choices:
+def check_choice(value: Any, name: str, owner: Any, choices: Sequence[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices`` (same type and value), else raise ValueError."""
+    if not any(type(value) is type(c) and value == c for c in choices):
         options = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"The {name!r} parameter of {owner} must be one of {options}. Got {value!r} instead.")
+        raise ValueError(
+            f"The {name!r} parameter of {_owner_name(owner)} must be one of {options}. Got {value!r} instead."
+        )
     return value
 
 

@@ -19,7 +19,8 @@ import zstandard
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_choice_param, check_int_param, check_n_jobs, check_texts
+from ._native.cm import MAX_ORDER, ContextModel
+from ._validation import check_choice, check_int, check_n_jobs, check_texts
 from .classification import _encode_labels, _TextInput
 
 __all__ = ["CompressionClassifier"]
@@ -55,13 +56,12 @@ class _ZstdClassModel:
 
 
 class _CMClassModel:
-    """A class's texts as the counts of an order-k context model (ncd._kernels.ContextModel)."""
+    """A class's texts as the counts of an order-k context model (ncd._native.cm.ContextModel)."""
 
     compiled = True  # scores in parallel compiled code: no thread pool around it
 
     def __init__(self, order: int):
-        from ._native.cm import ContextModel
-
+        
         self._cm = ContextModel(order)
 
     def add(self, texts: list[bytes]) -> None:
@@ -142,15 +142,10 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
 
     def _validate(self) -> None:
         owner = type(self).__name__
-        check_choice_param(self.model, "model", owner, MODELS)
-        check_int_param(self.level, "level", owner)
-        if self.level > 22:
-            raise ValueError(f"The 'level' parameter of {owner} must be an int in the range [1, 22]. "
-                             f"Got {self.level!r} instead.")
-        check_int_param(self.max_dict_size, "max_dict_size", owner)
-        if isinstance(self.order, bool) or not isinstance(self.order, numbers.Integral) or not 0 <= self.order <= 6:
-            raise ValueError(f"The 'order' parameter of {owner} must be an int in the range [0, 6]. "
-                             f"Got {self.order!r} instead.")
+        check_choice(self.model, "model", owner, MODELS)
+        check_int(self.level, "level", owner, 1, 22)
+        check_int(self.max_dict_size, "max_dict_size", owner)
+        check_int(self.order, "order", owner, 0, MAX_ORDER)
         t = self.temperature
         if isinstance(t, bool) or not isinstance(t, numbers.Real) or not t > 0:
             raise ValueError(f"The 'temperature' parameter of {owner} must be a positive number. Got {t!r} instead.")

@@ -14,15 +14,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import (
-    check_choice_param,
-    check_int_param,
+    check_choice,
+    check_int,
     check_n_jobs,
     check_separator,
     check_texts,
     check_working_memory,
 )
 from .compressors import Compressor, get_compressor
-from .distance import METRICS, _code_lengths, _Pairwise, check_window
+from ._engine import PairwiseJob, References, code_lengths
+from .distance import METRICS, check_window
 
 __all__ = ["NCDClassifier", "NCDTransformer"]
 
@@ -45,7 +46,7 @@ class _CompressionDistanceBase(_TextInput, BaseEstimator):
 
     def _validate_common(self) -> tuple[Compressor, bytes, int]:
         owner = type(self).__name__
-        check_choice_param(self.metric, "metric", owner, tuple(METRICS))
+        check_choice(self.metric, "metric", owner, tuple(METRICS))
         separator = check_separator(self.separator, owner)
         n_jobs = check_n_jobs(self.n_jobs, owner)
         if isinstance(self.compressor, Compressor):
@@ -59,44 +60,43 @@ class _CompressionDistanceBase(_TextInput, BaseEstimator):
 
     def _fit_texts(self, texts: list[bytes]) -> None:
         """Store validated texts (from :func:`check_texts`) and compute each C(x) once."""
-        self.compressor_, self._separator, self._n_jobs = self._validate_common()
-        self.__dict__.pop("_fit_prepared", None)
-        self._fit_X = texts
-        self._fit_lengths = _code_lengths(self.compressor_, texts, self._n_jobs)
+        self.compressor_, separator, self._n_jobs = self._validate_common()
+        self._refs = References(texts, code_lengths(self.compressor_, texts, self._n_jobs), self.compressor_,
+                                separator)
         self.n_samples_fit_ = len(texts)
 
-    def _job(self, texts: list[bytes], lengths: np.ndarray) -> _Pairwise:
+    def _job(self, texts: list[bytes], lengths: np.ndarray) -> PairwiseJob:
         """A pairwise job of the given query texts against the fitted texts.
 
         What the compressor's compiled path needs about the fitted texts is prepared
-        on first use and kept, so every later predict reuses it.
+        on first use and kept with them (:class:`ncd._engine.References`), so every
+        later predict reuses it.
         """
-        check_window(self.compressor_, texts, self._fit_X, self._separator)
-        if not hasattr(self, "_fit_prepared"):
-            self._fit_prepared = self.compressor_._prepare_refs(self._fit_X, self._separator, self._n_jobs)
-        return _Pairwise(
-            texts,
-            self._fit_X,
-            lengths,
-            self._fit_lengths,
-            self.compressor_,
-            self.metric,
-            self._separator,
-            self._n_jobs,
-            check_working_memory(None, type(self).__name__),
-            self.verbose,
-            prepared=self._fit_prepared if self._fit_prepared is not None else False,
-        )
+        refs = self._refs
+        check_window(self.compressor_, texts, refs.texts, refs.separator)
+        return PairwiseJob(refs, texts, lengths, metric=self.metric, n_jobs=self._n_jobs,
+                           working_memory=check_working_memory(None, type(self).__name__), verbose=self.verbose)
 
-    def _pairwise(self, X) -> _Pairwise:
+    def _pairwise(self, X) -> PairwiseJob:
         """The query texts X against the fitted texts."""
         check_is_fitted(self, "n_samples_fit_")
         texts = check_texts(X, "X")
-        return self._job(texts, _code_lengths(self.compressor_, texts, self._n_jobs))
+        return self._job(texts, code_lengths(self.compressor_, texts, self._n_jobs))
 
-    def _self_pairwise(self) -> _Pairwise:
+    def _self_pairwise(self) -> PairwiseJob:
         """The fitted texts against themselves, reusing their cached lengths."""
-        return self._job(self._fit_X, self._fit_lengths)
+        return self._job(self._refs.texts, self._refs.lengths)
+
+    def __setstate__(self, state):
+        # A model pickled before the pairwise engine (ncd <= ceff704) kept the fitted texts,
+        # their lengths and the compiled path's prepared references as separate attributes:
+        # keep the texts and lengths, and prepare again on first use.
+        if "_fit_X" in state:
+            state = dict(state)
+            texts, lengths = state.pop("_fit_X"), state.pop("_fit_lengths")
+            state.pop("_fit_prepared", None)
+            state["_refs"] = References(texts, lengths, state["compressor_"], state.pop("_separator"))
+        self.__dict__.update(state)
 
 
 
@@ -203,16 +203,16 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         self : NCDClassifier
         """
         owner = type(self).__name__
-        check_int_param(self.n_neighbors, "n_neighbors", owner)
-        check_choice_param(self.weights, "weights", owner, WEIGHTS)
-        check_choice_param(self.tie_break, "tie_break", owner, TIE_BREAKS)
+        check_int(self.n_neighbors, "n_neighbors", owner)
+        check_choice(self.weights, "weights", owner, WEIGHTS)
+        check_choice(self.tie_break, "tie_break", owner, TIE_BREAKS)
         texts = check_texts(X, "X")
         self.classes_, self._y = _encode_labels(y, len(texts))
         self._fit_texts(texts)
         return self
 
     def _check_k(self, n_neighbors, n_candidates: int) -> int:
-        k = check_int_param(n_neighbors, "n_neighbors", type(self).__name__)
+        k = check_int(n_neighbors, "n_neighbors", type(self).__name__)
         if k > n_candidates:
             raise ValueError(
                 f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, n_samples_fit = "
@@ -344,7 +344,7 @@ class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Compres
 
     def _check_output(self) -> None:
         owner = type(self).__name__
-        check_choice_param(self.output, "output", owner, ("distance", "similarity"))
+        check_choice(self.output, "output", owner, ("distance", "similarity"))
         if self.output == "similarity" and self.metric == "conditional":
             raise ValueError(
                 f"{owner}(output='similarity') needs a normalised metric; 'conditional' is in bits. "

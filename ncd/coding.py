@@ -71,9 +71,10 @@ class ContextModel:
     """
 
     def __init__(self, order: int = 3):
-        from ._validation import check_int_param
+        from ._native.cm import MAX_ORDER
+        from ._validation import check_int
 
-        self.order = check_int_param(order, "order", "ContextModel", low=0)
+        self.order = check_int(order, "order", "ContextModel", 0, MAX_ORDER)
 
     def fit(self, texts):
         """Count the bytes of these texts (str as UTF-8); returns self."""

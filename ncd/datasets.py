@@ -297,9 +297,9 @@ def few_shot_indices(y, n_per_class: int, *, random_state=None):
     import numpy as np
     from sklearn.utils import check_random_state
 
-    from ._validation import check_int_param
+    from ._validation import check_int
 
-    n = check_int_param(n_per_class, "n_per_class", "few_shot_indices")
+    n = check_int(n_per_class, "n_per_class", "few_shot_indices")
     labels = np.asarray(list(y), dtype=object)
     rng = check_random_state(random_state)
     chosen = []
@@ -365,11 +365,11 @@ def near_duplicates(X, Y=None, *, shingle_size: int = 3, chunk_size: int = 1000)
     """
     import numpy as np
 
-    from ._validation import check_int_param, check_texts
+    from ._validation import check_int, check_texts
 
     X = check_texts(X, "X")
-    size = check_int_param(shingle_size, "shingle_size", "near_duplicates")
-    chunk = check_int_param(chunk_size, "chunk_size", "near_duplicates")
+    size = check_int(shingle_size, "shingle_size", "near_duplicates")
+    chunk = check_int(chunk_size, "chunk_size", "near_duplicates")
     self_compare = Y is None
     A = _shingles(X, size)
     B = A if self_compare else _shingles(check_texts(Y, "Y"), size)

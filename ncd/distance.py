@@ -4,13 +4,15 @@ The data flow is one way: texts -> bytes -> code lengths -> distances -> neighbo
 
 * The metric functions (:func:`ncd`, :func:`cdm`, :func:`clm`, :func:`ncd_sym`,
   :func:`conditional_length`) take code lengths in bits and broadcast like NumPy
-  ufuncs. They know nothing about compressors.
+  ufuncs. They know nothing about compressors. (They are defined with the one table
+  of metrics, :data:`METRICS`, in ``ncd._native.metrics``, which the kernels share.)
 * :func:`pairwise_distances` and :func:`pairwise_kneighbors` take texts. They
   compute ``C(x)`` of every text once, then one joint length ``C(x + sep + y)``
   per pair (two for the symmetric metric), in row blocks whose size is bounded by
   ``working_memory``, in a pool of ``n_jobs`` threads (the library compressors
   release the GIL). :func:`pairwise_kneighbors` keeps only the k nearest of each
-  row, so the full matrix never exists.
+  row, so the full matrix never exists. All of them run on the one pairwise engine
+  (``ncd._engine``), as the estimators and the Dask backend do.
 
 The query text comes first in every concatenation: for a classifier that is
 ``test + " " + train``, as in Jiang et al. (2023).
@@ -18,20 +20,18 @@ The query text comes first in every concatenation: for a classifier that is
 
 from __future__ import annotations
 
-import time
 import warnings
 from contextlib import closing
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Iterator
 
 import numpy as np
-from tqdm.auto import tqdm
 
-from ._native import topk as _kernels
+from . import _engine
+from ._engine import PairwiseJob, References
 from ._native.metrics import METRICS, cdm, clm, conditional_length, ncd, ncd_sym
 from ._validation import (
-    check_choice_param,
-    check_int_param,
+    check_choice,
+    check_int,
     check_n_jobs,
     check_separator,
     check_texts,
@@ -55,152 +55,7 @@ __all__ = [
 ]
 
 
-# -- the pairwise drivers ----------------------------------------------------------
-
-# Rows per block at most, whatever working_memory allows: keeps the progress bar
-# moving and the thread pool's queue short.
-_MAX_BLOCK_ROWS = 256
-_BLOCK_SECONDS = 0.25  # aim of each block's time, once the first block has been timed
-
-
-class _NoBar:
-    def update(self, n):
-        pass
-
-    def close(self):
-        pass
-
-
-class _Pairwise:
-    """Everything a pairwise job needs, validated once: bytes, lengths, settings."""
-
-    def __init__(self, xs, ys, cx, cy, compressor, metric, separator, n_jobs, working_memory, verbose,
-                 prepared=None):
-        self.xs, self.ys, self.cx, self.cy = xs, ys, cx, cy
-        self.compressor = compressor
-        self.metric = metric
-        self.both_orders = METRICS[metric].both_orders  # needs C(y + sep + x) as well
-        self.separator = separator
-        self.n_jobs = n_jobs
-        self.working_memory = working_memory
-        self.verbose = verbose
-        # what the compressor's compiled path needs about ys: None = not asked yet, False = no such path
-        self.prepared = prepared
-
-    def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
-        x, ys, sep = self.xs[i], self.ys, self.separator
-        cxy = self.compressor.joint_code_lengths(x, ys, sep)
-        cyx = self.compressor.joint_code_lengths(x, ys, sep, reverse=True) if self.both_orders else None
-        return cxy, cyx
-
-    def _compiled_block(self, start: int, stop: int):
-        """The block's joint lengths from the compressor's compiled path, or (None, None)."""
-        if self.prepared is None:
-            self.prepared = self.compressor._prepare_refs(self.ys, self.separator, self.n_jobs)
-            if self.prepared is None:
-                self.prepared = False  # no compiled path for this compressor: stop asking
-        if self.prepared is False:
-            return None, None
-        xs, cx, comp = self.xs[start:stop], self.cx[start:stop], self.compressor
-        args = (xs, cx, self.prepared, self.cy, self.separator)
-        cxy = comp._joint_block(*args, False, self.n_jobs)
-        cyx = comp._joint_block(*args, True, self.n_jobs) if self.both_orders else None
-        return cxy, cyx
-
-    def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
-        """Yield ``(start, stop, C(x + sep + y), C(y + sep + x) or None)`` for rows start:stop."""
-        n_x, n_y = len(self.xs), len(self.ys)
-        n_arrays = 3 if self.both_orders else 2
-        cap = int(self.working_memory * 2**20 // (8 * n_y * n_arrays))
-        cap = max(1, min(cap, _MAX_BLOCK_ROWS, n_x))
-        # Blocks are sized to take about _BLOCK_SECONDS: a Ctrl-C (which Python handles between
-        # blocks, not inside compiled code) stops the job that soon, and the bar moves.
-        rows = min(cap, 2 * self.n_jobs)
-        pool = None  # made on first need: a compiled path runs its own threads
-        # no bar object at all when silent: even a disabled tqdm can start its monitor thread
-        bar = tqdm(total=n_x * n_y, unit="pair", unit_scale=True, desc=desc, mininterval=0.5) if self.verbose \
-            else _NoBar()
-        try:
-            start = 0
-            while start < n_x:
-                stop = min(start + rows, n_x)
-                began = time.perf_counter()
-                cxy, cyx = self._compiled_block(start, stop)
-                if cxy is None:
-                    # the pool is made here, not inside _row_block: an interrupt during the first
-                    # row block must still find it in this frame to shut it down
-                    if pool is None and self.n_jobs > 1:
-                        pool = ThreadPoolExecutor(self.n_jobs)
-                    cxy, cyx = self._row_block(start, stop, pool, bar)
-                else:
-                    bar.update((stop - start) * n_y)
-                per_row = (time.perf_counter() - began) / (stop - start)
-                rows = max(1, min(cap, 2 * rows, int(_BLOCK_SECONDS / max(per_row, 1e-9))))
-                yield start, stop, cxy, cyx
-                start = stop
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-            bar.close()
-
-    def _row_block(self, start, stop, pool, bar):
-        """The block's joint lengths a row at a time, on a thread pool of n_jobs threads."""
-        n_y = len(self.ys)
-        cxy = np.empty((stop - start, n_y))
-        cyx = np.empty((stop - start, n_y)) if self.both_orders else None
-        results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
-        for r, (row_xy, row_yx) in enumerate(results):
-            cxy[r] = row_xy
-            if cyx is not None:
-                cyx[r] = row_yx
-            bar.update(n_y)
-        return cxy, cyx
-
-    def blocks(self) -> Iterator[tuple[int, int, np.ndarray]]:
-        """Yield ``(start, stop, distances of rows start:stop against every y)``."""
-        # closing(): an exception here (Ctrl-C between blocks) shuts the thread pool down now,
-        # not when the suspended generator is finally collected
-        with closing(self.length_blocks()) as blocks:
-            for start, stop, cxy, cyx in blocks:
-                yield start, stop, _kernels.metric_block(self.metric, self.cx[start:stop], self.cy, cxy, cyx,
-                                                         self.n_jobs)
-
-    def full(self) -> np.ndarray:
-        out = np.empty((len(self.xs), len(self.ys)))
-        with closing(self.blocks()) as blocks:
-            for start, stop, block in blocks:
-                out[start:stop] = block
-        return out
-
-    def kneighbors(self, n_neighbors: int, exclude_self: bool = False, row_offset: int = 0,
-                   local: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """The ``n_neighbors`` nearest ys of every x, nearest first; equal distances in index order.
-
-        With ``exclude_self`` (xs and ys are the same texts) each x's own index is
-        left out, as scikit-learn's ``kneighbors(X=None)`` does; duplicates stay
-        (x number i is y number ``row_offset + i``). Only the (n_x, k) result and one
-        block of lengths are ever held. Inside :func:`ncd.distributed.dask_backend`
-        the job runs on the Dask cluster, unless ``local``.
-        """
-        if not local:
-            from .distributed import _active
-
-            active = _active()
-            if active is not None:
-                from .distributed import kneighbors
-
-                client, rows_per_task = active
-                return kneighbors(self, n_neighbors, exclude_self, client, rows_per_task)
-        n_x = len(self.xs)
-        dist = np.empty((n_x, n_neighbors))
-        ind = np.empty((n_x, n_neighbors), dtype=np.intp)
-        with closing(self.length_blocks(desc="neighbours")) as blocks:
-            for start, stop, cxy, cyx in blocks:
-                dist[start:stop], ind[start:stop] = _kernels.metric_topk(
-                    self.metric, self.cx[start:stop], self.cy, cxy, cyx, n_neighbors,
-                    start + row_offset if exclude_self else -1, self.n_jobs,
-                )
-        return dist, ind
+# -- the public drivers, over the pairwise engine (ncd._engine) ---------------------------------
 
 
 def code_lengths(X, *, compressor="gzip", n_jobs=None) -> np.ndarray:
@@ -225,16 +80,7 @@ def code_lengths(X, *, compressor="gzip", n_jobs=None) -> np.ndarray:
     [64.0, 88.0]
     """
     texts = check_texts(X, "X")
-    return _code_lengths(get_compressor(compressor), texts, check_n_jobs(n_jobs, "code_lengths"))
-
-
-def _code_lengths(compressor: Compressor, texts: Sequence[bytes], n_jobs: int) -> np.ndarray:
-    if n_jobs <= 1 or len(texts) < 64:
-        return compressor.code_lengths(texts)
-    step = -(-len(texts) // (4 * n_jobs))
-    chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
-    with ThreadPoolExecutor(n_jobs) as pool:
-        return np.concatenate(list(pool.map(compressor.code_lengths, chunks)))
+    return _engine.code_lengths(get_compressor(compressor), texts, check_n_jobs(n_jobs, "code_lengths"))
 
 
 class CompressionWindowWarning(UserWarning):
@@ -282,18 +128,19 @@ def check_window(compressor: Compressor, xs, ys, separator: bytes) -> None:
         )
 
 
-def _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbose, owner) -> _Pairwise:
+def _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbose, owner) -> PairwiseJob:
     xs = check_texts(X, "X")
     ys = xs if Y is None else check_texts(Y, "Y")
-    metric = check_choice_param(metric, "metric", owner, tuple(METRICS))
+    metric = check_choice(metric, "metric", owner, tuple(METRICS))
     comp = get_compressor(compressor)
     sep = check_separator(separator, owner)
     n_jobs = check_n_jobs(n_jobs, owner)
     wm = check_working_memory(working_memory, owner)
     check_window(comp, xs, ys, sep)
-    cx = _code_lengths(comp, xs, n_jobs)
-    cy = cx if Y is None else _code_lengths(comp, ys, n_jobs)
-    return _Pairwise(xs, ys, cx, cy, comp, metric, sep, n_jobs, wm, verbose)
+    cx = _engine.code_lengths(comp, xs, n_jobs)
+    cy = cx if Y is None else _engine.code_lengths(comp, ys, n_jobs)
+    refs = References(ys, cy, comp, sep)
+    return PairwiseJob(refs, xs, cx, metric=metric, n_jobs=n_jobs, working_memory=wm, verbose=verbose)
 
 
 def pairwise_distances(
@@ -423,10 +270,10 @@ def pairwise_kneighbors(
     """
     owner = "pairwise_kneighbors"
     job = _prepare(X, Y, compressor, metric, separator, n_jobs, working_memory, verbose, owner)
-    k = check_int_param(n_neighbors, "n_neighbors", owner)
-    if k > len(job.ys):
+    k = check_int(n_neighbors, "n_neighbors", owner)
+    if k > len(job.refs):
         raise ValueError(
             f"Expected n_neighbors <= the number of reference documents, but n_neighbors = {k} and "
-            f"len(Y) = {len(job.ys)}. Lower n_neighbors."
+            f"len(Y) = {len(job.refs)}. Lower n_neighbors."
         )
     return job.kneighbors(k)

@@ -8,10 +8,11 @@ task runs the same kernels on a block of query rows against all references.
 
 What moves over the network:
 
-* once per job, to every worker (``scatter(..., broadcast=True)``): the reference
-  texts, their code lengths, the compressor and the settings. Each worker prepares
-  the references once (for example the LZ77 index, or the packed texts for the
-  compiled deflate path) and keeps them until the job ends;
+* once per job, to every worker (``scatter(..., broadcast=True)``): the job's
+  references (texts, code lengths, compressor, separator) and settings. Each worker
+  prepares the references once, on its first task (for example the LZ77 index, or
+  the packed texts for the compiled deflate path), and keeps them with its copy until
+  the job ends;
 * per task, to a worker: a block of query texts and their code lengths (a few
   hundred texts);
 * per task, back: the block's (rows, k) distances and indices.
@@ -24,24 +25,20 @@ threads (numba's parallel kernels); start workers with one process per machine
 
 from __future__ import annotations
 
-import contextvars
 import threading
 import uuid
 from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["dask_backend"]
+from . import _engine
+from ._optional import import_optional
 
-_CLIENT: contextvars.ContextVar = contextvars.ContextVar("ncd_dask_client", default=None)
+__all__ = ["dask_backend"]
 
 
 def _import_distributed():
-    try:
-        import distributed
-    except ImportError as exc:
-        raise ImportError('the Dask backend needs dask.distributed: pip install "ncd[dask]"') from exc
-    return distributed
+    return import_optional("distributed", extra="dask", purpose="the Dask backend")
 
 
 @contextmanager
@@ -78,21 +75,12 @@ def dask_backend(client=None, *, rows_per_task: int | None = None):
         raise TypeError(f"client must be a distributed.Client, got {type(client).__name__}: {client!r}.")
     if rows_per_task is not None and (not isinstance(rows_per_task, int) or rows_per_task < 1):
         raise ValueError(f"rows_per_task must be a positive int or None, got {rows_per_task!r}.")
-    token = _CLIENT.set((client, rows_per_task))
-    try:
+    with _engine.use_backend(_DaskBackend(client, rows_per_task)):
         yield client
-    finally:
-        _CLIENT.reset(token)
-
-
-def _active():
-    """(client, rows_per_task) of the enclosing dask_backend block, or None."""
-    return _CLIENT.get()
 
 
 # -- what runs on the workers -----------------------------------------------------------------
 
-_JOBS: dict = {}  # job id -> what the compressor prepared about the references, once per worker process
 _LOCK = threading.Lock()  # one task at a time per process: numba's kernels use every thread
 
 
@@ -105,49 +93,50 @@ def _worker_threads() -> int:
         return 1
 
 
-def _block(refs, job_id, xs, cx, row_offset, k, exclude_self):
-    """The k nearest references of a block of queries, on a worker."""
-    from .distance import _Pairwise
+def _block(job, xs, cx, row_offset, k, exclude_self):
+    """The k nearest references of a block of queries, on a worker.
 
-    ys, cy, compressor, metric, separator, working_memory = refs
+    ``job`` is the worker's copy of the scattered job: its references prepare themselves on the
+    first task and stay prepared for the next ones (they are dropped with the job's data).
+    """
     with _LOCK:
-        block = _Pairwise(xs, ys, cx, cy, compressor, metric, separator, _worker_threads(), working_memory, 0,
-                          prepared=_JOBS.get(job_id))
-        dist, ind = block.kneighbors(k, exclude_self=exclude_self, row_offset=row_offset, local=True)
-        _JOBS[job_id] = block.prepared  # made by the first block; kept for the next ones
-    return dist, ind
+        return job.for_queries(xs, cx, n_jobs=_worker_threads()).kneighbors(
+            k, exclude_self=exclude_self, row_offset=row_offset, local=True)
 
 
-def _forget(job_id):
-    with _LOCK:
-        _JOBS.pop(job_id, None)
+# -- the driver, registered with the engine -----------------------------------------------------
 
 
-# -- the driver ----------------------------------------------------------------------------------
+class _DaskBackend:
+    """The engine's backend for a ``dask.distributed`` client (see :func:`ncd._engine.use_backend`)."""
 
-def kneighbors(job, n_neighbors, exclude_self, client, rows_per_task=None):
-    """Run ``job.kneighbors`` (a ncd.distance._Pairwise) on the cluster; same result as locally."""
-    n_x = len(job.xs)
-    dist = np.empty((n_x, n_neighbors))
-    ind = np.empty((n_x, n_neighbors), dtype=np.intp)
-    if n_x == 0:
+    def __init__(self, client, rows_per_task=None):
+        self.client, self.rows_per_task = client, rows_per_task
+
+    def kneighbors(self, job, n_neighbors, exclude_self):
+        """Run ``job.kneighbors`` on the cluster, a block of query rows per task; same result as locally."""
+        client = self.client
+        n_x = len(job.xs)
+        dist = np.empty((n_x, n_neighbors))
+        ind = np.empty((n_x, n_neighbors), dtype=np.intp)
+        if n_x == 0:
+            return dist, ind
+        rows_per_task = self.rows_per_task
+        if rows_per_task is None:
+            threads = max(1, sum(client.nthreads().values()))
+            rows_per_task = max(1, min(256, -(-n_x // (4 * threads))))
+        job_id = uuid.uuid4().hex
+        # the references and settings once per worker; each task carries only its queries
+        shared = client.scatter(job.for_queries([], np.empty(0)), broadcast=True, hash=False)
+        starts = range(0, n_x, rows_per_task)
+        futures = [client.submit(_block, shared, job.xs[s:s + rows_per_task], job.cx[s:s + rows_per_task],
+                                 s, n_neighbors, exclude_self, pure=False, key=f"ncd-block-{job_id}-{s}")
+                   for s in starts]
+        try:
+            for start, future in zip(starts, futures):
+                d, i = future.result()
+                dist[start:start + len(d)], ind[start:start + len(d)] = d, i
+        finally:
+            client.cancel(futures)
+            del shared
         return dist, ind
-    if rows_per_task is None:
-        threads = max(1, sum(client.nthreads().values()))
-        rows_per_task = max(1, min(256, -(-n_x // (4 * threads))))
-    job_id = uuid.uuid4().hex
-    refs = client.scatter((job.ys, job.cy, job.compressor, job.metric, job.separator, job.working_memory),
-                          broadcast=True, hash=False)
-    starts = range(0, n_x, rows_per_task)
-    futures = [client.submit(_block, refs, job_id, job.xs[s:s + rows_per_task], job.cx[s:s + rows_per_task],
-                             s, n_neighbors, exclude_self, pure=False, key=f"ncd-block-{job_id}-{s}")
-               for s in starts]
-    try:
-        for start, future in zip(starts, futures):
-            d, i = future.result()
-            dist[start:start + len(d)], ind[start:start + len(d)] = d, i
-    finally:
-        client.cancel(futures)
-        client.run(_forget, job_id)
-        del refs
-    return dist, ind

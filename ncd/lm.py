@@ -81,20 +81,20 @@ def train_byte_lm(texts, *, architecture="gru", n_layer=None, n_embd=None, n_hea
     >>> lm.code_length(b"the cat sat on the log") / 22 < 4  # bits per byte, down from 8 untrained
     True
     """
-    from ._validation import check_choice_param, check_int_param, check_texts
+    from ._validation import check_choice, check_int, check_texts
 
     name = "train_byte_lm"
     data = check_texts(texts, "texts")
-    check_choice_param(architecture, "architecture", name, ("gru", "transformer"))
+    check_choice(architecture, "architecture", name, ("gru", "transformer"))
     gru = architecture == "gru"
-    n_layer = check_int_param(n_layer if n_layer is not None else (1 if gru else 2), "n_layer", name)
-    n_embd = check_int_param(n_embd if n_embd is not None else (512 if gru else 128), "n_embd", name)
-    n_head = check_int_param(n_head, "n_head", name)
+    n_layer = check_int(n_layer if n_layer is not None else (1 if gru else 2), "n_layer", name)
+    n_embd = check_int(n_embd if n_embd is not None else (512 if gru else 128), "n_embd", name)
+    n_head = check_int(n_head, "n_head", name)
     if not gru and n_embd % n_head:
         raise ValueError(f"n_embd ({n_embd}) must be a multiple of n_head ({n_head}).")
-    context = check_int_param(context, "context", name, low=2)
-    batch_size = check_int_param(batch_size, "batch_size", name)
-    max_steps = check_int_param(max_steps, "max_steps", name)
+    context = check_int(context, "context", name, low=2)
+    batch_size = check_int(batch_size, "batch_size", name)
+    max_steps = check_int(max_steps, "max_steps", name)
     if learning_rate is None:
         learning_rate = 2e-3 if gru else 1e-3
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:

@@ -15,6 +15,8 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
+from ._optional import import_optional
+
 __all__ = ["LearningCurve", "PowerLaw", "learning_curve", "fit_power_law", "bits_per_byte",
            "plot_learning_curves"]
 
@@ -126,9 +128,9 @@ def learning_curve(estimator, X_train, y_train, X_test, y_test, *, sizes=None, n
     """
     from sklearn.base import clone
 
-    from ._validation import check_int_param
+    from ._validation import check_int
 
-    n_repeats = check_int_param(n_repeats, "n_repeats", "learning_curve")
+    n_repeats = check_int(n_repeats, "n_repeats", "learning_curve")
     X_train, y_train = list(X_train), list(y_train)
     if len(X_train) != len(y_train):
         raise ValueError(f"X_train has {len(X_train)} texts but y_train has {len(y_train)} labels.")
@@ -247,10 +249,7 @@ def plot_learning_curves(curves: dict, *, ax=None, fit: bool = True, extrapolate
     >>> ax.get_xscale(), ax.get_yscale()
     ('log', 'log')
     """
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError('plot_learning_curves needs matplotlib: pip install "ncd[plot]"') from exc
+    plt = import_optional("matplotlib.pyplot", extra="plot", purpose="plot_learning_curves")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     for label, curve in curves.items():

@@ -1,9 +1,8 @@
-"""Compressors: the conformance suite every registered one passes, and each one's specifics."""
+"""Compressors: each one's specifics (the contract every registered one passes is tests/test_conformance.py)."""
 
 import bz2
 import gzip
 import lzma
-import pickle
 import random
 import sys
 import zlib
@@ -23,10 +22,6 @@ from ncd.compressors import (
 )
 from ncd.compressors import _registry
 
-BUILTIN = ["brotli", "bz2", "deflate", "gzip", "lz77", "lzma", "ppmd", "zlib", "zstd"]
-# models whose joint length is their own (conditional) definition rather than C(x + sep + y)
-OWN_JOINT = {"lz77"}
-
 ENGLISH = (
     b"All human beings are born free and equal in dignity and rights. They are endowed with reason "
     b"and conscience and should act towards one another in a spirit of brotherhood."
@@ -36,89 +31,6 @@ OTHER = b"Stocks fell sharply on Tuesday as investors weighed new inflation figu
 
 def _random_bytes(n, seed=0):
     return random.Random(seed).randbytes(n)
-
-
-@pytest.fixture(params=BUILTIN)
-def compressor(request):
-    if request.param == "ppmd":
-        pytest.importorskip("pyppmd", reason="the optional ppmd backend (pip install 'ncd[ppmd]') is not installed")
-    return get_compressor(request.param)
-
-
-# -- conformance: every built-in compressor -------------------------------------------
-
-
-def test_builtins_are_registered():
-    assert set(BUILTIN) <= set(available_compressors())
-
-
-def test_code_length_is_nonnegative_float_and_deterministic(compressor):
-    for data in (b"", b"a", ENGLISH, _random_bytes(500)):
-        first = compressor.code_length(data)
-        assert isinstance(first, float)
-        assert first >= 0
-        assert compressor.code_length(data) == first
-        assert get_compressor(compressor.get_config()).code_length(data) == first
-
-
-def test_overhead_is_the_empty_input(compressor):
-    assert compressor.overhead == compressor.code_length(b"")
-    assert compressor.code_length(ENGLISH) > compressor.overhead
-
-
-def test_batch_and_joint_lengths_match_single_calls(compressor):
-    items = [b"", ENGLISH, OTHER, _random_bytes(64)]
-    assert compressor.code_lengths(items).tolist() == [compressor.code_length(b) for b in items]
-    assert compressor.code_lengths(iter(items)).tolist() == [compressor.code_length(b) for b in items]
-    if compressor.id in OWN_JOINT or compressor.get_params().get("conditional"):
-        return  # joint lengths defined by the model: tested on their own
-    joint = compressor.joint_code_lengths(ENGLISH, items, b"|")
-    assert joint.tolist() == [compressor.code_length(ENGLISH + b"|" + y) for y in items]
-    rev = compressor.joint_code_lengths(ENGLISH, items, b"|", reverse=True)
-    assert rev.tolist() == [compressor.code_length(y + b"|" + ENGLISH) for y in items]
-
-
-def test_config_round_trip_equality_hash_and_repr(compressor):
-    config = compressor.get_config()
-    assert config["id"] == compressor.id
-    clone = get_compressor(config)
-    assert clone == compressor and clone is not compressor
-    assert hash(clone) == hash(compressor)
-    assert type(compressor).__name__ in repr(compressor)
-    for name, value in compressor.get_params().items():
-        assert f"{name}={value!r}" in repr(compressor)
-
-
-def test_pickle_round_trip_after_use(compressor):
-    before = compressor.code_length(ENGLISH)  # builds any per-thread state first
-    restored = pickle.loads(pickle.dumps(compressor))
-    assert restored == compressor
-    assert restored.code_length(ENGLISH) == before
-
-
-def test_thread_safe(compressor):
-    items = [ENGLISH[: 20 + 7 * i] + OTHER[: i * 3] for i in range(40)]
-    expected = [compressor.code_length(b) for b in items]
-    with ThreadPoolExecutor(4) as pool:
-        got = list(pool.map(compressor.code_length, items * 3))
-    assert got == expected * 3
-
-
-def test_behaves_as_a_compressor(compressor):
-    """Redundancy is found: C(xx) is far below 2 C(x); related texts share more than unrelated ones."""
-    cx = compressor.code_length(ENGLISH)
-    cxx = compressor.code_length(ENGLISH + b" " + ENGLISH)
-    assert cxx < 1.5 * cx
-    assert compressor.code_length(ENGLISH * 20) < 0.5 * 20 * 8 * len(ENGLISH)
-    rnd = _random_bytes(2000)
-    assert compressor.code_length(rnd) > 0.95 * 8 * len(rnd)  # random bytes do not compress
-
-
-def test_set_params_changes_output_and_rejects_unknown_names(compressor):
-    params = compressor.get_params()
-    assert compressor.set_params(**params) is compressor
-    with pytest.raises(ValueError, match="Invalid parameter 'nonsense'"):
-        compressor.set_params(nonsense=1)
 
 
 # -- specifics ---------------------------------------------------------------------------

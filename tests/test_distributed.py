@@ -51,7 +51,7 @@ def test_estimator_on_a_real_data_set_identical_on_the_cluster(client, load_spli
 
 
 def test_the_backend_ends_with_the_block(client):
-    from ncd.distributed import _active
+    from ncd._engine import active_backend as _active
 
     with dask_backend(client) as c:
         assert c is client and _active() is not None

@@ -75,3 +75,15 @@ def test_docs_build_with_zero_warnings(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "html" / "api.html").exists()
+
+
+def test_the_compressors_table_has_one_source_and_names_every_compressor():
+    root = DOCS.parent
+    done = subprocess.run([sys.executable, str(root / "tools" / "sync_compressor_table.py"), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    from ncd import available_compressors
+
+    table = (DOCS / "guide" / "compressors.md").read_text()
+    missing = [cid for cid in available_compressors() if f"`{cid}`" not in table]
+    assert not missing, f"registered compressors missing from the table in docs/guide/compressors.md: {missing}"

@@ -3,24 +3,12 @@
 Every compressor maps bytes to a code length in bits. Byte-oriented libraries
 report ``8 * len(compressed)``; probability models report ``sum(-log2 p)``.
 
-=========  =====================  =====================================  ==============
-id         class                  what it measures                       empty input
-=========  =====================  =====================================  ==============
-gzip       GzipCompressor         gzip container, as the paper           20 bytes
-zlib       ZlibCompressor         zlib container                         8 bytes
-deflate    DeflateCompressor      raw deflate, no container              2 bytes
-bz2        Bz2Compressor          bzip2 (Burrows-Wheeler)                14 bytes
-lzma       LzmaCompressor         LZMA2, xz container or raw             32 / 1 bytes
-zstd       ZstdCompressor         Zstandard                              9 / 5 bytes
-brotli     BrotliCompressor       Brotli, with its built-in dictionary   1 byte
-ppmd       PpmdCompressor         PPMd H (optional: ``ncd[ppmd]``)       range-coder flush
-lz77       LZ77Compressor         native LZ77 code length (numba)        0 bits
-cm         CMCompressor           native order-k context model (numba)   0 bits
-lm         LMCompressor           a causal language model (``ncd[lm]``)  0 bits
-=========  =====================  =====================================  ==============
+The table of them (id, class, what each measures, settings, the cost of the empty input and the
+window) is kept in one place, the user guide's page ``docs/guide/compressors.md`` (the README holds a
+copy made by ``tools/sync_compressor_table.py``). :func:`available_compressors` lists the ids.
 """
 
-from ._base import Compressor
+from ._base import NO_COMPILED_PATH, Compressor
 from ._brotli import BrotliCompressor
 from ._cm import CMCompressor
 from ._lm import ByteTokenizer, LMCompressor

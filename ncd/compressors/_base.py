@@ -7,7 +7,29 @@ from typing import Any, ClassVar, Iterable
 
 import numpy as np
 
-__all__ = ["Compressor"]
+__all__ = ["Compressor", "NO_COMPILED_PATH"]
+
+
+class _NoCompiledPath:
+    """The type of :data:`NO_COMPILED_PATH` (one instance; it pickles as itself)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self):
+        return (_NoCompiledPath, ())
+
+    def __repr__(self):
+        return "NO_COMPILED_PATH"
+
+
+#: What :meth:`Compressor._prepare_refs` returns for a compressor without a compiled block path:
+#: the pairwise engine then calls :meth:`Compressor.joint_code_lengths` a row at a time.
+NO_COMPILED_PATH = _NoCompiledPath()
 
 
 class Compressor:
@@ -108,10 +130,10 @@ class Compressor:
     # -- an optional compiled path for whole blocks of pairs ----------------------
 
     def _prepare_refs(self, ys, separator: bytes, n_threads: int):
-        """Whatever :meth:`_joint_block` needs about the reference texts, computed once
-        per set of references (by ``fit`` in the estimators), or None (the default):
-        no compiled path, :meth:`joint_code_lengths` is called row by row."""
-        return None
+        """Whatever :meth:`_joint_block` needs about the reference texts, computed once per set
+        of references (the pairwise engine keeps it with them), or :data:`NO_COMPILED_PATH`
+        (the default): no compiled path, :meth:`joint_code_lengths` is called row by row."""
+        return NO_COMPILED_PATH
 
     def _joint_block(self, xs, cx, prepared, cy, separator: bytes, reverse: bool, n_threads: int):
         """Joint lengths of a block of queries against every prepared reference.
@@ -120,10 +142,10 @@ class Compressor:
         reference, which the caller already holds (models whose joint length starts
         from C(x) or C(y) reuse them). Returns an ndarray of shape (len(xs), n_refs)
         holding exactly what :meth:`joint_code_lengths` gives for each pair
-        (``reverse``: the reference first), or None where this compressor has no
-        compiled path.
+        (``reverse``: the reference first). Called only with what :meth:`_prepare_refs`
+        returned, so only a compressor whose ``_prepare_refs`` prepares something needs it.
         """
-        return None
+        raise NotImplementedError("subclasses that prepare references in _prepare_refs implement _joint_block")
 
     @property
     def window(self) -> int | None:

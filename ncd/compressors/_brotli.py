@@ -5,7 +5,7 @@ from __future__ import annotations
 import brotli
 
 from ._base import Compressor
-from ._validation import check_choice, check_int
+from .._validation import check_choice, check_int
 
 __all__ = ["BrotliCompressor"]
 

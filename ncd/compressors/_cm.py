@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import _NativeConditional
-from ._validation import check_int
+from .._native.cm import MAX_ORDER
+from .._validation import check_int
 
 __all__ = ["CMCompressor"]
 
@@ -30,7 +31,7 @@ class CMCompressor(_NativeConditional):
     Parameters
     ----------
     order : int, default=3
-        Longest context, 0 to 7 bytes.
+        Longest context, 0 to ``ncd._native.cm.MAX_ORDER`` bytes.
 
     Examples
     --------
@@ -46,7 +47,7 @@ class CMCompressor(_NativeConditional):
         self.order = order
 
     def _order(self) -> int:
-        return check_int(self.order, "order", self, 0, 7)
+        return check_int(self.order, "order", self, 0, MAX_ORDER)
 
     def code_lengths(self, items) -> np.ndarray:
         from .._native.cm import cm_code_lengths

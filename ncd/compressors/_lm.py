@@ -33,6 +33,8 @@ import threading
 
 import numpy as np
 
+from .._optional import import_optional
+from .._validation import check_choice, check_int
 from ._base import Compressor
 
 __all__ = ["LMCompressor", "ByteTokenizer"]
@@ -42,15 +44,10 @@ _DTYPES = ("float32", "float64", "float16", "bfloat16")
 
 
 def _import_torch():
-    try:
-        import torch
-        import transformers  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            f"Language-model code lengths need PyTorch and transformers ({exc}). Install them with "
-            'pip install "ncd[lm]" (on a machine without a GPU, install the CPU build of torch first: '
-            "pip install torch --index-url https://download.pytorch.org/whl/cpu)."
-        ) from exc
+    hint = (" (on a machine without a GPU, install the CPU build of torch first: "
+            "pip install torch --index-url https://download.pytorch.org/whl/cpu)")
+    torch = import_optional("torch", extra="lm", purpose="Language-model code lengths", hint=hint)
+    import_optional("transformers", extra="lm", purpose="Language-model code lengths", hint=hint)
     return torch
 
 
@@ -207,16 +204,14 @@ class LMCompressor(Compressor):
         return self._loaded
 
     def _load(self):
-        from .._validation import check_choice_param, check_int_param
-
         name = type(self).__name__
         if self.model is None:
             raise ValueError(
                 f"{name} needs a model: a hub name such as 'gpt2', a local folder, or a transformers causal LM "
                 "object. For a model trained here, offline, see ncd.lm.train_byte_lm."
             )
-        check_choice_param(self.dtype, "dtype", name, _DTYPES)
-        batch_size = check_int_param(self.batch_size, "batch_size", name, low=1)
+        check_choice(self.dtype, "dtype", name, _DTYPES)
+        batch_size = check_int(self.batch_size, "batch_size", name, low=1)
         torch = _import_torch()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -260,12 +255,12 @@ class LMCompressor(Compressor):
         for attr in ("n_positions", "max_position_embeddings", "n_ctx", "seq_length"):
             context = context or getattr(net.config, attr, None)
         max_length = self.max_length if self.max_length is not None else (context or 1024)
-        max_length = check_int_param(max_length, "max_length", name, low=2)
+        max_length = check_int(max_length, "max_length", name, low=2)
         if context is not None and max_length > context:
             raise ValueError(f"The 'max_length' parameter of {name} ({max_length}) is longer than the model's "
                              f"context ({context}); use at most {context}, or None for the model's own.")
         stride = self.stride if self.stride is not None else max(1, max_length // 2)
-        stride = check_int_param(stride, "stride", name, low=1)
+        stride = check_int(stride, "stride", name, low=1)
         if stride >= max_length:
             raise ValueError(f"The 'stride' parameter of {name} must be smaller than max_length ({max_length}), "
                              f"or windows would skip tokens. Got {stride!r} instead.")

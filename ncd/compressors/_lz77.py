@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._base import _NativeConditional
-from ._validation import check_choice, check_int
+from .._validation import check_choice, check_int
 
 __all__ = ["LZ77Compressor"]
 

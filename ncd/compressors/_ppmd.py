@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+from .._optional import import_optional
 from ._base import Compressor
-from ._validation import check_int
+from .._validation import check_int
 
 __all__ = ["PpmdCompressor"]
 
 
 def _import_pyppmd():
-    try:
-        import pyppmd
-    except ImportError as exc:
-        raise ImportError(
-            "The 'ppmd' compressor needs the optional package pyppmd, which is not installed. "
-            'Install it with: pip install "ncd[ppmd]"'
-        ) from exc
-    return pyppmd
+    return import_optional("pyppmd", extra="ppmd", purpose="The 'ppmd' compressor")
 
 
 class PpmdCompressor(Compressor):

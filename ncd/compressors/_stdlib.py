@@ -5,9 +5,9 @@ from __future__ import annotations
 import bz2
 import lzma
 
-from ._base import Compressor
+from ._base import NO_COMPILED_PATH, Compressor
 from .._native.libz import deflate_length
-from ._validation import check_choice, check_int
+from .._validation import check_choice, check_int
 
 __all__ = ["GzipCompressor", "ZlibCompressor", "DeflateCompressor", "Bz2Compressor", "LzmaCompressor"]
 
@@ -30,7 +30,7 @@ class _DeflateFamily(Compressor):
     def _prepare_refs(self, ys, separator, n_threads):
         from .._native.deflate import deflate_compiled, pack
 
-        return pack(ys) if deflate_compiled() else None
+        return pack(ys) if deflate_compiled() else NO_COMPILED_PATH
 
     def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
         from .._native.deflate import deflate_joint_block

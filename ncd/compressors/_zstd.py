@@ -8,7 +8,7 @@ import numpy as np
 import zstandard
 
 from ._base import Compressor
-from ._validation import check_int
+from .._validation import check_int
 
 __all__ = ["ZstdCompressor"]
 
