@@ -84,5 +84,25 @@ def test_estimator_and_settings():
     clf = NCDClassifier(compressor="cm").fit(X, y)
     assert clf.predict(["the cat sat", "the markets fell"]).tolist() == ["pets", "markets"]
     assert get_compressor({"id": "cm", "order": 2}).order == 2
-    with pytest.raises(ValueError, match=r"The 'order' parameter of CMCompressor must be an int in the range \[0, 7\]"):
+    with pytest.raises(ValueError, match=r"The 'order' parameter of CMCompressor must be an int in the range \[0, 6\]"):
         CMCompressor(order=9).code_length(b"x")
+
+
+def test_every_accepted_order_keeps_distinct_contexts_apart():
+    """Contexts that differ only in their oldest byte have their own counts at every order the model
+    accepts (up to commit ceff704, order 7 was accepted and such contexts shared a table key)."""
+    checked = 0
+    for order in range(0, 9):
+        cm = CMCompressor(order=order)
+        try:
+            cm.code_length(b"x")
+        except ValueError:
+            continue
+        # the symbol at index `order` has context x[:order] or z[:order]: the oldest bytes differ by one bit
+        for first in (b"c", b"\xe1"):
+            x = b"abcdefgh"[: order + 1]
+            z = first + x[1:order] + b"X" if order else b"X"
+            want = cm.code_length(x) + reference_conditional(x, z, order)
+            assert cm.joint_code_lengths(x, [z], b"")[0] == pytest.approx(want, rel=1e-12), (order, first)
+        checked += 1
+    assert checked == 7  # orders 0 to 6

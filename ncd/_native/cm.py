@@ -32,8 +32,11 @@ from .runtime import Threads, jit, pack, prange
 __all__ = ["MAX_ORDER", "ContextModel", "CMPrepared", "cm_code_lengths", "cm_joint_block"]
 
 
-#: The longest context any form of this model takes (checked by ncd's parameter validation).
-MAX_ORDER = 7
+#: The longest context any form of this model takes (checked by ncd's parameter validation). The
+#: table key is order << 58 | context << 9 | symbol: a context of 6 bytes (48 bits) ends at bit 56,
+#: below the order's bits, so every context keeps its own counts. At order 7 the context's oldest
+#: byte would run into the order's bits and out of the key, and different contexts would share counts.
+MAX_ORDER = 6
 
 _CM_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
 _CM_STATS = 256
