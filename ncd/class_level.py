@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_choice_param, check_int_param, check_n_jobs, check_texts
-from .classification import _encode_labels, _TextInput
+from .classification import _accuracy, _encode_labels, _TextInput
 
 __all__ = ["CompressionClassifier"]
 
@@ -284,6 +284,24 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         z = -(bits - bits.min(axis=1, keepdims=True)) / float(self.temperature)
         p = np.exp2(z)
         return p / p.sum(axis=1, keepdims=True)
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against the labels y.
+
+        Labels of any hashable type, int and str mixed included: they are compared one
+        by one, never sorted.
+
+        Parameters
+        ----------
+        X : sequence of str or bytes of length n_queries
+        y : array-like of shape (n_queries,)
+        sample_weight : array-like of shape (n_queries,), default=None
+
+        Returns
+        -------
+        float
+        """
+        return _accuracy(y, self.predict(X), sample_weight)
 
     def __getstate__(self):
         state = self.__dict__.copy()
