@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ncd {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"\nncd {args.command}: interrupted.", file=sys.stderr)
+        print(f"ncd {args.command}: interrupted.", file=sys.stderr)
         return 130
 
 

@@ -429,3 +429,24 @@ def test_evaluate_full_settings_and_named_compressors_use_defaults(capsys, toy_f
         settings = {r["compressor"]: r["settings"] for r in report["results"]}
         assert settings["brotli"]["quality"] == 11
         assert settings["lzma"]["preset"] == 6
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130():
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "ncd.cli", "evaluate", "-c", "ppmd", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )
+    try:
+        assert proc.stdout.readline().startswith("data: ")  # imports done, the work has begun
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert err.splitlines() == ["ncd evaluate: interrupted."]
