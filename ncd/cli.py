@@ -18,10 +18,11 @@ from .distance import METRICS, pairwise_distances
 from .metrics import top_k_accuracy
 
 
-#: Settings for the run over every installed compressor (no -c): brotli at quality 11 and xz at preset 6
-#: spend most of their time setting up large match finders and windows that paragraphs never fill; on
-#: the embedded set these settings score higher (brotli 0.743 vs 0.701, lzma 0.785 vs 0.757 at k=1)
-#: at a fraction of the time. --full-settings uses every compressor's defaults.
+#: Settings for the run over every installed compressor (no -c). Per pair of paragraphs, brotli at quality
+#: 11 spends about 0.8 ms on its optimal-parsing search and xz at preset 6 about as long, mostly setting up
+#: its 8 MiB binary-tree match finder; quality 5 and preset 0 take about 0.05 ms each. On the embedded set
+#: they also score higher (brotli 0.743 vs 0.701, lzma 0.785 vs 0.757 at k=1). --full-settings uses every
+#: compressor's defaults.
 QUICK_SETTINGS = {"brotli": {"quality": 5}, "lzma": {"preset": 0}}
 
 
