@@ -91,7 +91,7 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ValueError(
-            f"{str(path)!r} is not UTF-8 text: line {line} holds the bytes {raw[exc.start:exc.start + 4]!r}, "
+            f"{str(path)!r} is not UTF-8 text: line {line} holds the bytes {raw[exc.start:exc.end]!r}, "
             f"which are not UTF-8 ({exc.reason}); it may be Latin-1 or Windows-1252. Save it as UTF-8 "
             "(e.g. iconv -f LATIN1 -t UTF-8 FILE > NEW, or df.to_csv(..., encoding='utf-8') in pandas)."
         ) from None
