@@ -410,6 +410,8 @@ def _is_missing(value) -> bool:
     """
     if value is None:
         return True
+    if isinstance(value, (str, bytes, int)):  # the common labels, none of them missing
+        return False
     kind = type(value)
     if kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas"):
         return True
