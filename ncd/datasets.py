@@ -254,6 +254,11 @@ def read_labelled_file(path, *, text_column: str = "text", label_column: str = "
     (['see you at 5', 'WIN A PRIZE now'], ['ham', 'spam'])
     """
     path = Path(path)
+    if path.is_dir():
+        raise FileNotFoundError(
+            f"{str(path)!r} is a folder, not a file: name its .jsonl, .json, .csv or .tsv file "
+            "(load_dataset takes a folder holding train and test files)."
+        )
     if not path.is_file():
         raise FileNotFoundError(f"No such file: {str(path)!r}.")
     fmt = _format_of(path)
