@@ -80,7 +80,9 @@ def _jsonl(rows):
     return "".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows)
 
 
-TRAIN_ROWS = [(f"the cat sat on mat {i}", "pets") for i in range(5)] + [(f"stocks fell {i}%", "markets") for i in range(5)]
+TRAIN_ROWS = [(f"the cat sat on mat {i}", "pets") for i in range(5)] + [
+    (f"stocks fell {i}%", "markets") for i in range(5)
+]
 
 
 def _cases():
@@ -150,7 +152,8 @@ def _cases():
         ("A Latin-1 file", _read("train.csv", "text,label\nhello,a\ncaf\u00e9,b\n".encode("latin-1"))),
         ("A UTF-16 file", _read("train.csv", "text,label\nhello,a\n".encode("utf-16"))),
         ("A list as a label in a file", _read("train.jsonl", _jsonl([("a", "x"), ("b", ["x", "y"])]))),
-        ("null as a label in a file", _read("train.jsonl", '{"text": "a", "label": "x"}\n{"text": "b", "label": null}\n')),
+        ("null as a label in a file",
+         _read("train.jsonl", '{"text": "a", "label": "x"}\n{"text": "b", "label": null}\n')),
         ("A number as a text in a file", _read("train.jsonl", _jsonl([("a", "x"), (42, "y")]))),
         ("A CSV row with an empty label", _read("train.csv", "text,label\nhello,a\nbye,\n")),
         ("A CSV header that names the label column twice", _read("train.csv", "text,label,label\nhello,a,b\n")),
