@@ -285,6 +285,24 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         scores = self._vote(*self.kneighbors(X))[2]
         return scores / scores.sum(axis=1, keepdims=True)
 
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against the labels y.
+
+        Labels of any hashable type, int and str mixed included: they are compared one
+        by one, never sorted.
+
+        Parameters
+        ----------
+        X : sequence of str or bytes of length n_queries
+        y : array-like of shape (n_queries,)
+        sample_weight : array-like of shape (n_queries,), default=None
+
+        Returns
+        -------
+        float
+        """
+        return _accuracy(y, self.predict(X), sample_weight)
+
 
 class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _CompressionDistanceBase):
     """Texts to compression distances against the fitted texts.
@@ -382,8 +400,33 @@ class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _Compres
 # -- the vote -----------------------------------------------------------------------
 
 
-def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """classes_ and integer codes for labels of any hashable type."""
+def _is_missing(value) -> bool:
+    """Whether a label is a missing value, in any of its spellings.
+
+    None, float NaN (Python, NumPy), ``Decimal("NaN")``, ``np.datetime64("NaT")``, and
+    pandas' ``pd.NA`` and ``pd.NaT``, told apart without importing pandas: a missing value
+    is the one value that is not equal to itself, and ``pd.NA`` (whose comparisons give
+    ``pd.NA``, not a bool) is known by its type's name.
+    """
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes, int)):  # the common labels, none of them missing
+        return False
+    kind = type(value)
+    if kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas"):
+        return True
+    is_nan = getattr(value, "is_nan", None)  # Decimal: a signalling NaN raises on comparison
+    if callable(is_nan) and kind.__module__ == "decimal":
+        return bool(is_nan())
+    try:
+        differs = value != value
+    except Exception:  # a type whose comparison refuses: not a missing-value marker we know
+        return False
+    return isinstance(differs, (bool, np.bool_)) and bool(differs)
+
+
+def _label_list(y, n_samples: int) -> list:
+    """The labels y as a list, checked: one per text, 1-D, none missing, all hashable."""
     if y is None:
         raise ValueError("y is None; NCDClassifier needs one label per text.")
     if isinstance(y, (str, bytes)):
@@ -394,7 +437,7 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
             "A column-vector y was passed when a 1d array was expected. Please change the shape of y "
             "to (n_samples,), for example using ravel().",
             DataConversionWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         y = np.asarray(y).ravel()
     elif shape is not None and len(shape) != 1:
@@ -403,17 +446,25 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     if shape is None and labels and all(isinstance(v, (list, np.ndarray)) for v in labels) \
             and len({len(v) for v in labels}) == 1:
         # a list of equal-length lists is a 2-D y (as numpy and scikit-learn read it), not lists as labels
-        return _encode_labels(np.asarray(labels), n_samples)
+        return _label_list(np.asarray(labels), n_samples)
     if len(labels) != n_samples:
         raise ValueError(f"X and y have different lengths: len(X) = {n_samples}, len(y) = {len(labels)}.")
     for i, label in enumerate(labels):
-        if label is None or (isinstance(label, numbers.Real) and label != label):
-            raise ValueError(f"y[{i}] is {label!r}; every text needs a label. Drop unlabelled texts from X and y.")
+        if _is_missing(label):
+            raise ValueError(
+                f"y[{i}] is {label!r}, a missing value; every text needs a label. "
+                "Drop unlabelled texts from X and y."
+            )
         try:
             hash(label)
         except TypeError:
             raise TypeError(f"y[{i}] = {label!r} is not hashable; labels must be hashable.") from None
+    return labels
 
+
+def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """classes_ and integer codes for labels of any hashable type."""
+    labels = _label_list(y, n_samples)
     kinds = {type(v) for v in labels}
     if all(issubclass(t, str) for t in kinds) or all(
         issubclass(t, (numbers.Number, np.bool_)) and not issubclass(t, complex) for t in kinds
@@ -429,6 +480,27 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
         classes[i] = label
     index = {label: i for i, label in enumerate(ordered)}
     return classes, np.fromiter((index[v] for v in labels), dtype=np.intp, count=len(labels))
+
+
+def _accuracy(y_true, y_pred, sample_weight=None) -> float:
+    """Share of predictions equal to the true labels, for labels of any hashable type.
+
+    Compares label by label and sorts nothing, so int and str labels together work
+    (``sklearn.metrics.accuracy_score`` sorts the labels and fails on them).
+    """
+    y_pred = list(y_pred)
+    labels = _label_list(y_true, len(y_pred))
+    if not labels:
+        raise ValueError("y is empty: accuracy needs at least one label.")
+    hits = np.fromiter((bool(t == p) for t, p in zip(labels, y_pred)), dtype=np.float64, count=len(labels))
+    if sample_weight is None:
+        return float(hits.mean())
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.shape != hits.shape:
+        raise ValueError(
+            f"sample_weight must have shape ({len(labels)},), one weight per label; got shape {weights.shape}."
+        )
+    return float(np.average(hits, weights=weights))
 
 
 def _neighbour_weights(dist: np.ndarray, weights: str) -> np.ndarray:

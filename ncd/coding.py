@@ -94,15 +94,18 @@ class ContextModel:
         self._counts.add(check_texts(texts, "texts"))
         return self
 
-    def distribution(self, prefix: bytes) -> np.ndarray:
-        """p(next byte | prefix): an array of 256 probabilities that sums to 1."""
+    def _fitted_counts(self):
         if not hasattr(self, "_counts"):
             raise ValueError("This ContextModel has seen no text: call fit(texts) first.")
-        return self._counts.distribution(prefix)
+        return self._counts
+
+    def distribution(self, prefix: bytes) -> np.ndarray:
+        """p(next byte | prefix): an array of 256 probabilities that sums to 1."""
+        return self._fitted_counts().distribution(prefix)
 
     def code_length(self, data: bytes) -> float:
         """sum of -log2 p over the bytes of data, in bits (the ideal length of its code)."""
-        return float(self._counts.code_lengths([bytes(data)])[0])
+        return float(self._fitted_counts().code_lengths([bytes(data)])[0])
 
 
 def _as_bytes(data) -> bytes:

@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import os
+import zlib
 from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
@@ -44,10 +45,13 @@ class TextDataset(NamedTuple):
     y_test: list
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+#: csv's default limit on one field is 128 kB; a long text is valid data, so reading lifts it (2**31 - 1
+#: fits a C long everywhere) and puts the old limit back afterwards.
+_CSV_FIELD_LIMIT = (1 << 31) - 1
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names the text or label key twice (json itself keeps the last silently)."""
 
 
 def _format_of(path: Path) -> str:
@@ -59,6 +63,170 @@ def _format_of(path: Path) -> str:
             "(optionally followed by .gz)."
         )
     return fmt
+
+
+def _read_text(path: Path) -> str:
+    """The whole text of a file: gunzipped if its name ends in .gz, decoded as UTF-8 (a BOM is dropped)."""
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:  # not gzip, truncated, or damaged
+            raise ValueError(
+                f"{str(path)!r} is not a complete gzip file ({type(exc).__name__}: {exc}). A name ending in .gz "
+                "must hold gzip data: write or download the file again, or drop .gz from its name if it is "
+                "plain text."
+            ) from None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        utf16 = " (it starts with a UTF-16 byte-order mark)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        line = raw.count(b"\n", 0, nul) + 1
+        raise ValueError(
+            f"{str(path)!r} is not UTF-8 text: line {line} holds a NUL byte, as UTF-16 "
+            f"text does{utf16}. Save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 FILE > NEW, or "
+            "df.to_csv(..., encoding='utf-8') in pandas)."
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValueError(
+            f"{str(path)!r} is not UTF-8 text: line {line} holds the bytes {raw[exc.start:exc.end]!r}, "
+            f"which are not UTF-8 ({exc.reason}); it may be Latin-1 or Windows-1252. Save it as UTF-8 "
+            "(e.g. iconv -f LATIN1 -t UTF-8 FILE > NEW, or df.to_csv(..., encoding='utf-8') in pandas)."
+        ) from None
+
+
+def _object_hook(keys: tuple[str, str]):
+    def hook(pairs):
+        record = {}
+        for key, value in pairs:
+            if key in record and key in keys:
+                raise _DuplicateKey(key)
+            record[key] = value
+        return record
+
+    return hook
+
+
+def _json_records(path: Path, text: str, keys: tuple[str, str]):
+    """(where, record) of a JSON file holding a list of objects."""
+    try:
+        records = json.loads(text, object_pairs_hook=_object_hook(keys))
+    except _DuplicateKey as exc:
+        raise ValueError(
+            f"An object in {str(path)!r} names the key {exc.args[0]!r} twice; keep one, so that it is clear "
+            "which value is meant."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    if not isinstance(records, list):
+        raise ValueError(f"{str(path)!r} must hold a JSON list of objects, got {type(records).__name__}.")
+    for i, rec in enumerate(records):
+        yield f"Record {i} (counting from 0)", rec
+
+
+def _jsonl_records(path: Path, text: str, keys: tuple[str, str]):
+    """(where, record) of each non-blank line of a JSON Lines file."""
+    hook = _object_hook(keys)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line, object_pairs_hook=hook)
+        except _DuplicateKey as exc:
+            raise ValueError(
+                f"Line {number} of {str(path)!r} names the key {exc.args[0]!r} twice; keep one, so that it is "
+                "clear which value is meant."
+            ) from None
+        except json.JSONDecodeError as exc:
+            snippet = line if len(line) <= 80 else line[:77] + "..."
+            raise ValueError(
+                f"Line {number} of {str(path)!r} is not valid JSON: {exc.msg} at column {exc.colno}: {snippet!r}. "
+                "Each line must hold one JSON object."
+            ) from None
+        yield f"Line {number}", rec
+
+
+def _delimited_records(path: Path, text: str, delimiter: str, keys: tuple[str, str]):
+    """(where, record) of each row of a CSV or TSV file with a header row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    old_limit = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        header = next(reader, None)
+        if header is None:  # an empty file: no records
+            return
+        for key in keys:
+            if key not in header:
+                raise ValueError(
+                    f"{str(path)!r} has no column {key!r}; its header is {header}. Name the right ones with "
+                    "text_column= and label_column= (--text-column/--label-column)."
+                )
+            positions = [i + 1 for i, name in enumerate(header) if name == key]
+            if len(positions) > 1:
+                raise ValueError(
+                    f"The header of {str(path)!r} names the column {key!r} {len(positions)} times (columns "
+                    f"{', '.join(map(str, positions))}), so it is not clear which one to read. Rename the others."
+                )
+        row_number = 0
+        while True:
+            start_line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                return
+            if not row:  # a blank line, as csv.DictReader skips it
+                continue
+            row_number += 1
+            where = f"Row {row_number} (line {start_line})"
+            if len(row) > len(header):
+                raise ValueError(
+                    f"{where} of {str(path)!r} has more fields than the header ({row[len(header):]!r} left over); "
+                    "quote fields that contain the delimiter."
+                )
+            if len(row) < len(header):
+                raise ValueError(
+                    f"{where} of {str(path)!r} has fewer fields than the header ({len(row)} of {len(header)}): "
+                    f"{row!r}. Every row needs a text and a label."
+                )
+            yield where, dict(zip(header, row))
+    except csv.Error as exc:
+        raise ValueError(f"Line {reader.line_num} of {str(path)!r} is not valid CSV: {exc}.") from None
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _check_record(where: str, path: Path, rec, text_column: str, label_column: str) -> tuple:
+    """The text and label of one record, or a ValueError that names the file and the record."""
+    if not isinstance(rec, dict):
+        raise ValueError(
+            f"{where} of {str(path)!r} is {rec!r}, not an object; expected one "
+            f'{{"{text_column}": ..., "{label_column}": ...}} object per record.'
+        )
+    missing = [c for c in (text_column, label_column) if c not in rec]
+    if missing:
+        raise ValueError(
+            f"{where} of {str(path)!r} has no column {missing[0]!r}; its columns are {sorted(rec)}. "
+            "Name the right ones with text_column= and label_column= (--text-column/--label-column)."
+        )
+    text, label = rec[text_column], rec[label_column]
+    if not isinstance(text, str):
+        raise ValueError(
+            f"{where} of {str(path)!r}: the text ({text_column!r}) is {text!r} of type {type(text).__name__}, "
+            "not a string. Every record needs a text (an empty one is \"\")."
+        )
+    if label is None or (isinstance(label, float) and label != label) or (isinstance(label, str) and not label.strip()):
+        raise ValueError(
+            f"{where} of {str(path)!r} has no label ({label_column!r} is {label!r}); every text needs a label. "
+            "Fill it in or drop the record."
+        )
+    if isinstance(label, (list, dict)):
+        raise ValueError(
+            f"{where} of {str(path)!r}: the label ({label_column!r}) is {label!r}, a {type(label).__name__}; "
+            "a label must be one string or number. Multi-label data is not supported: pick one label per text."
+        )
+    return text, label
 
 
 def read_labelled_file(path, *, text_column: str = "text", label_column: str = "label") -> tuple[list, list]:
@@ -86,43 +254,27 @@ def read_labelled_file(path, *, text_column: str = "text", label_column: str = "
     (['see you at 5', 'WIN A PRIZE now'], ['ham', 'spam'])
     """
     path = Path(path)
+    if path.is_dir():
+        raise FileNotFoundError(
+            f"{str(path)!r} is a folder, not a file: name its .jsonl, .json, .csv or .tsv file "
+            "(load_dataset takes a folder holding train and test files)."
+        )
     if not path.is_file():
         raise FileNotFoundError(f"No such file: {str(path)!r}.")
     fmt = _format_of(path)
-    with _open_text(path) as f:
-        if fmt == ".jsonl":
-            records = [json.loads(line) for line in f if line.strip()]
-        elif fmt == ".json":
-            records = json.load(f)
-            if not isinstance(records, list):
-                raise ValueError(f"{str(path)!r} must hold a JSON list of objects, got {type(records).__name__}.")
-        else:
-            records = list(csv.DictReader(f, delimiter="\t" if fmt == ".tsv" else ","))
+    text = _read_text(path)
+    keys = (text_column, label_column)
+    if fmt == ".jsonl":
+        records = _jsonl_records(path, text, keys)
+    elif fmt == ".json":
+        records = _json_records(path, text, keys)
+    else:
+        records = _delimited_records(path, text, "\t" if fmt == ".tsv" else ",", keys)
     texts, labels = [], []
-    for i, rec in enumerate(records):
-        if not isinstance(rec, dict):
-            raise ValueError(
-                f"Record {i} of {str(path)!r} is {rec!r}, not an object; expected one "
-                f'{{"{text_column}": ..., "{label_column}": ...}} object per record.'
-            )
-        if None in rec:  # csv.DictReader puts surplus fields under the key None
-            raise ValueError(
-                f"Row {i + 1} of {str(path)!r} has more fields than the header ({rec[None]!r} left over); "
-                "quote fields that contain the delimiter."
-            )
-        missing = [c for c in (text_column, label_column) if c not in rec]
-        if missing:
-            raise ValueError(
-                f"Record {i} of {str(path)!r} has no column {missing[0]!r}; its columns are {sorted(rec)}. "
-                "Name the right ones with text_column= and label_column= (--text-column/--label-column)."
-            )
-        if rec[text_column] is None or rec[label_column] is None:
-            raise ValueError(
-                f"Row {i + 1} of {str(path)!r} has fewer fields than the header: {rec!r}. "
-                "Every row needs a text and a label."
-            )
-        texts.append(rec[text_column])
-        labels.append(rec[label_column])
+    for where, rec in records:
+        t, label = _check_record(where, path, rec, text_column, label_column)
+        texts.append(t)
+        labels.append(label)
     return texts, labels
 
 

@@ -1,5 +1,6 @@
 """Tests for the ``ncd`` command line (ncd.cli.main)."""
 
+import gzip
 import json
 import re
 import subprocess
@@ -256,3 +257,196 @@ def test_version_subprocess():
     )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"ncd {ncd.__version__}"
+
+
+# --------------------------------------------------------------------------- issue 15: labels, k, files, Ctrl-C
+
+
+def _one_error_line(err, command="evaluate"):
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err  # one line, no traceback
+    assert lines[0].startswith(f"ncd {command}: error: ")
+    return lines[0]
+
+
+def _write_jsonl(path, rows):
+    path.write_text("".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows), encoding="utf-8")
+    return path
+
+
+def test_evaluate_mixed_int_and_str_labels(capsys, tmp_path):
+    # all predictions right: the int label 1 must not be compared as the string "1"
+    train = _write_jsonl(tmp_path / "train.jsonl", [(t, 1) for t in ENGLISH[:3]] + [(t, "num") for t in DIGITS[:3]])
+    test = _write_jsonl(tmp_path / "test.jsonl", [(ENGLISH[3], 1), (DIGITS[3], "num")])
+    assert main(["evaluate", "-c", "gzip", "-q", "--json", "--train", str(train), "--test", str(test)]) == 0
+    (res,) = json.loads(capsys.readouterr().out)["results"]
+    assert res["accuracy"] == 1.0
+    assert res["top2_paper_metric"] == 1.0
+
+
+def test_evaluate_string_label_that_spells_an_int_is_not_the_int(capsys, tmp_path):
+    train = _write_jsonl(tmp_path / "train.jsonl", [(t, 1) for t in ENGLISH[:3]] + [(t, "num") for t in DIGITS[:3]])
+    test = _write_jsonl(tmp_path / "test.jsonl", [(ENGLISH[3], "1"), (DIGITS[3], "num")])
+    assert main(["evaluate", "-c", "gzip", "-q", "--json", "--train", str(train), "--test", str(test)]) == 0
+    (res,) = json.loads(capsys.readouterr().out)["results"]
+    assert res["accuracy"] == 0.5
+
+
+def test_evaluate_more_neighbours_than_training_texts(capsys, tmp_path):
+    rows = [(t, "en") for t in ENGLISH] + [(t, "num") for t in DIGITS] + [("one more", "en"), ("2 more", "num")]
+    train = _write_tsv(tmp_path / "train.tsv", rows)  # 10 texts
+    test = _write_tsv(tmp_path / "test.tsv", [(ENGLISH[0], "en")])
+    code = main(["evaluate", "-c", "gzip", "-q", "-k", "100", "--train", str(train), "--test", str(test)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""  # no header claiming k=100, no table
+    line = _one_error_line(err)
+    # the library's own error for the same request
+    with pytest.raises(ValueError) as info:
+        ncd.NCDClassifier(100).fit([t for t, _ in rows], [lab for _, lab in rows]).predict(["x"])
+    assert "Expected n_neighbors <= n_samples_fit, but n_neighbors = 100, n_samples_fit = 10." in str(info.value)
+    assert "Expected n_neighbors <= n_samples_fit, but n_neighbors = 100, n_samples_fit = 10." in line
+
+
+@pytest.mark.parametrize("damage", ["not gzip", "truncated"])
+def test_evaluate_damaged_gzip_is_one_error_line(capsys, toy_files, tmp_path, damage):
+    train, _ = toy_files
+    test = tmp_path / "test.jsonl.gz"
+    body = "".join(json.dumps({"text": t, "label": "en"}) + "\n" for t in ENGLISH * 50).encode()
+    test.write_bytes(body if damage == "not gzip" else gzip.compress(body)[:200])
+    assert main(["evaluate", "-c", "gzip", "-q", "--train", str(train), "--test", str(test)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "test.jsonl.gz' is not a complete gzip file" in line
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_evaluate_field_over_128_kb(capsys, tmp_path, suffix):
+    import csv
+
+    def write(path, rows):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter="\t" if suffix == ".tsv" else ",")
+            w.writerow(["text", "label"])
+            w.writerows(rows)
+        return path
+
+    long_english = " ".join(ENGLISH * 3000)  # about 550 kB in one field
+    train = write(tmp_path / f"train{suffix}", [(long_english, "en")] + [(t, "num") for t in DIGITS[:3]])
+    test = write(tmp_path / f"test{suffix}", [(ENGLISH[3], "en"), (DIGITS[3], "num")])
+    code = main(["evaluate", "-c", "zstd", "-q", "--json", "--train", str(train), "--test", str(test)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["results"][0]["compressor"] == "zstd"
+
+
+@pytest.mark.parametrize(
+    "name, content, where",
+    [
+        ("test.jsonl", "".join(json.dumps({"text": t, "label": "en"}) + "\n" for t in ENGLISH * 2)
+         + '{"text": "broken", "label": "en"\n', r"Line 9 of '.*test\.jsonl' is not valid JSON"),
+        ("test.jsonl", "\n".join(json.dumps({"text": t, "label": "en"}) for t in ENGLISH[:3]) + "\n"
+         + '{"text": "x", "label": ["en", "num"]}\n', r"Line 4 of '.*test\.jsonl': the label \('label'\) is "),
+        ("test.tsv", "text\tlabel\nhello\ten\ncafé\t\n", r"Row 2 \(line 3\) of '.*test\.tsv' has no label"),
+        ("test.csv", "text,label,label\nhello,en,num\n", r"The header of '.*test\.csv' names the column 'label' 2"),
+    ],
+)
+def test_evaluate_bad_file_errors_name_file_and_line(capsys, toy_files, tmp_path, name, content, where):
+    train, _ = toy_files
+    test = tmp_path / name
+    test.write_text(content, encoding="utf-8")
+    assert main(["evaluate", "-c", "gzip", "-q", "--train", str(train), "--test", str(test)]) == 2
+    assert re.search(where, _one_error_line(capsys.readouterr().err))
+
+
+@pytest.mark.parametrize("encoding, where", [("latin-1", "line 2 holds the bytes"), ("utf-16", "line 1 holds a NUL")])
+def test_evaluate_file_not_in_utf8_names_file_and_line(capsys, toy_files, tmp_path, encoding, where):
+    train, _ = toy_files
+    test = tmp_path / "test.tsv"
+    test.write_bytes("text\tlabel\ncafé crème\ten\n".encode(encoding))
+    assert main(["evaluate", "-c", "gzip", "-q", "--train", str(train), "--test", str(test)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert "test.tsv' is not UTF-8 text: " + where in line
+
+
+def test_distance_with_a_directory_is_one_error_line(capsys, text_files, tmp_path):
+    a, _, _ = text_files
+    folder = tmp_path / "some_directory"
+    folder.mkdir()
+    assert main(["distance", str(a), str(folder)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "some_directory' is a directory" in _one_error_line(err, "distance")
+
+
+def test_ctrl_c_is_one_line_and_exit_130(capsys, toy_files, monkeypatch):
+    train, test = toy_files
+
+    def interrupted(self, X, y):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ncd.NCDClassifier, "fit", interrupted)
+    try:
+        code = main(["evaluate", "-c", "gzip", "-q", "--train", str(train), "--test", str(test)])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped ncd.cli.main as a traceback")
+    assert code == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["ncd evaluate: interrupted."]
+
+
+# --------------------------------------------------------------------------- quick settings for the demo
+
+
+@pytest.fixture
+def three_compressors(monkeypatch):
+    import ncd.cli
+
+    monkeypatch.setattr(ncd.cli, "_compressor_ids", lambda requested: requested or ["brotli", "lzma", "zstd"])
+
+
+def test_evaluate_without_c_uses_quick_settings_and_says_so(capsys, toy_files, three_compressors):
+    train, test = toy_files
+    assert main(["evaluate", "-q", "--train", str(train), "--test", str(test)]) == 0
+    out = capsys.readouterr().out
+    assert ("settings: quick for the run over every compressor: brotli quality=5 (default 11); "
+            "lzma preset=0 (default 6). --full-settings runs every compressor with its defaults.") in out
+    assert main(["evaluate", "-q", "--json", "--train", str(train), "--test", str(test)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["quick_settings"] is True
+    settings = {r["compressor"]: r["settings"] for r in report["results"]}
+    assert settings["brotli"]["quality"] == 5
+    assert settings["lzma"]["preset"] == 0
+    assert settings["zstd"] == ncd.get_compressor("zstd").get_params()
+
+
+def test_evaluate_full_settings_and_named_compressors_use_defaults(capsys, toy_files, three_compressors):
+    train, test = toy_files
+    for extra in (["--full-settings"], ["-c", "brotli", "-c", "lzma"]):
+        assert main(["evaluate", "-q", "--json", "--train", str(train), "--test", str(test), *extra]) == 0
+        out, err = capsys.readouterr()
+        report = json.loads(out)
+        assert report["quick_settings"] is False
+        assert "settings: quick" not in err
+        settings = {r["compressor"]: r["settings"] for r in report["results"]}
+        assert settings["brotli"]["quality"] == 11
+        assert settings["lzma"]["preset"] == 6
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130():
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "ncd.cli", "evaluate", "-c", "ppmd", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )
+    try:
+        assert proc.stdout.readline().startswith("data: ")  # imports done, the work has begun
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert err.splitlines() == ["ncd evaluate: interrupted."]

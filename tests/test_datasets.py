@@ -131,7 +131,7 @@ def test_missing_text_column_names_column_and_present_ones(tmp_path):
         read_labelled_file(p)
     msg = str(info.value)
     assert "'text'" in msg
-    assert "Record 1" in msg
+    assert "Line 2 of" in msg  # the line of the file, as an editor numbers it
     assert "body" in msg and "label" in msg  # the columns it does have
 
 
@@ -309,9 +309,9 @@ def test_load_real_sms_spam_from_mirror(shared_data, monkeypatch, tmp_path):
     "name, content, message",
     [
         ("short.csv", "text,label\nhello\n", r"Row 1 .* fewer fields than the header"),
-        ("long.csv", "label,body\nx,a,b\n", r"Row 1 .* more fields than the header \(\['b'\] left over\)"),
+        ("long.csv", "label,text\nx,a,b\n", r"Row 1 \(line 2\) .* more fields than the header \(\['b'\] left over\)"),
         ("strings.json", '["text label"]', r"Record 0 .* is 'text label', not an object"),
-        ("numbers.jsonl", "1\n2\n", r"Record 0 .* is 1, not an object"),
+        ("numbers.jsonl", "1\n2\n", r"Line 1 .* is 1, not an object"),
     ],
 )
 def test_malformed_records(tmp_path, name, content, message):
@@ -481,3 +481,142 @@ def test_overlap_report_bad_threshold(bad):
 
     with pytest.raises(ValueError, match=r"near_threshold must be a number in \(0, 1\] or None, got"):
         overlap_report(["a"], ["b"], near_threshold=bad)
+
+
+# -- damaged, mis-encoded and ambiguous files (issue 15, items 7, 8, 9) -----------------------
+# Each gets one ValueError that names the file and, where there is one, the line.
+
+
+def _good_jsonl_lines(n):
+    return [json.dumps({"text": f"text number {i}", "label": "a" if i % 2 else "b"}) for i in range(n)]
+
+
+def test_gzip_name_over_plain_text_names_the_file(tmp_path):
+    p = tmp_path / "train.jsonl.gz"
+    p.write_text("\n".join(_good_jsonl_lines(3)) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"train\.jsonl\.gz' is not a complete gzip file \(BadGzipFile: "):
+        read_labelled_file(p)
+
+
+def test_truncated_gzip_names_the_file(tmp_path):
+    p = tmp_path / "train.jsonl.gz"
+    whole = gzip.compress(("\n".join(_good_jsonl_lines(200)) + "\n").encode())
+    p.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ValueError, match=r"train\.jsonl\.gz' is not a complete gzip file \(EOFError: "):
+        read_labelled_file(p)
+
+
+@pytest.mark.parametrize("suffix, delimiter", [(".csv", ","), (".tsv", "\t")])
+def test_field_over_128_kb_reads_as_in_jsonl(tmp_path, suffix, delimiter):
+    long_text = "word " * 40_000  # 200 kB: over csv's default field limit of 131,072
+    recs = [{"text": long_text, "label": "long"}, {"text": "short", "label": "short"}]
+    p = tmp_path / f"data{suffix}"
+    _write_delimited(p, recs, delimiter)
+    q = tmp_path / "data.jsonl"
+    _write_jsonl(q, recs)
+    before = csv.field_size_limit()
+    assert read_labelled_file(p) == read_labelled_file(q) == ([long_text, "short"], ["long", "short"])
+    assert csv.field_size_limit() == before  # the process-wide limit is put back
+
+
+def test_broken_jsonl_line_names_file_and_line(tmp_path):
+    lines = _good_jsonl_lines(10)
+    lines[7] = lines[7][:-1]  # the 8th line loses its closing brace
+    p = tmp_path / "train.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Line 8 of '.*train\.jsonl' is not valid JSON: .* at column \d+"):
+        read_labelled_file(p)
+
+
+def test_broken_json_names_file_and_line(tmp_path):
+    p = tmp_path / "train.json"
+    p.write_text('[\n{"text": "a", "label": "x"},\n{"text": "b" "label": "y"}\n]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"train\.json' is not valid JSON: .* at line 3, column \d+"):
+        read_labelled_file(p)
+
+
+def test_latin1_file_names_file_and_line(tmp_path):
+    p = tmp_path / "train.csv"
+    p.write_bytes("text,label\nhello,a\ncafé crème,b\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"train\.csv' is not UTF-8 text: line 3 holds the bytes .*Latin-1"):
+        read_labelled_file(p)
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16", "byte-order mark"), ("utf-16-le", "")])
+def test_utf16_file_names_file_and_line(tmp_path, encoding, bom):
+    p = tmp_path / "train.jsonl"
+    p.write_bytes(("\n".join(_good_jsonl_lines(3)) + "\n").encode(encoding))
+    with pytest.raises(ValueError, match=r"train\.jsonl' is not UTF-8 text: line 1 holds a NUL byte, as UTF-16 "
+                                         r"text does.*" + bom):
+        read_labelled_file(p)
+
+
+def test_utf8_bom_is_dropped(tmp_path):
+    p = tmp_path / "train.csv"
+    p.write_bytes("text,label\nhello,a\n".encode("utf-8-sig"))  # as Excel writes it
+    assert read_labelled_file(p) == (["hello"], ["a"])
+
+
+@pytest.mark.parametrize("label", [["sports", "news"], {"topic": "sports"}])
+def test_list_label_names_file_and_line(tmp_path, label):
+    p = tmp_path / "train.jsonl"
+    lines = _good_jsonl_lines(4)
+    lines[2] = json.dumps({"text": "x", "label": label})
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Line 3 of '.*train\.jsonl': the label \('label'\) is .*, a "
+                                         r"(list|dict); a label must be one string or number"):
+        read_labelled_file(p)
+
+
+@pytest.mark.parametrize("value", ["null", '""', '"  "', "NaN"])
+def test_missing_json_label_names_file_and_line(tmp_path, value):
+    p = tmp_path / "train.jsonl"
+    p.write_text('{"text": "a", "label": "x"}\n{"text": "b", "label": ' + value + "}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Line 2 of '.*train\.jsonl' has no label \('label' is .*\); every text "
+                                         r"needs a label"):
+        read_labelled_file(p)
+
+
+def test_text_that_is_not_a_string_names_file_and_line(tmp_path):
+    p = tmp_path / "train.jsonl"
+    p.write_text('{"text": "a", "label": "x"}\n{"text": 42, "label": "y"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Line 2 of '.*train\.jsonl': the text \('text'\) is 42 of type int"):
+        read_labelled_file(p)
+
+
+@pytest.mark.parametrize("suffix, delimiter", [(".csv", ","), (".tsv", "\t")])
+def test_empty_csv_label_names_the_row(tmp_path, suffix, delimiter):
+    p = tmp_path / f"train{suffix}"
+    p.write_text(f"text{delimiter}label\nhello{delimiter}a\n\"two\nlines\"{delimiter}b\nbye{delimiter}\n",
+                 encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Row 3 \(line 5\) of '.*train\.(csv|tsv)' has no label \('label' is ''\)"):
+        read_labelled_file(p)
+
+
+@pytest.mark.parametrize("column", ["label", "text"])
+def test_duplicated_header_names_the_header(tmp_path, column):
+    p = tmp_path / "train.csv"
+    header = "text,label,label" if column == "label" else "text,label,text"
+    p.write_text(f"{header}\nhello,a,b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"The header of '.*train\.csv' names the column '{column}' 2 times "
+                                         r"\(columns (2, 3|1, 3)\)"):
+        read_labelled_file(p)
+
+
+def test_duplicated_unused_header_is_fine(tmp_path):
+    p = tmp_path / "train.csv"
+    p.write_text("note,text,label,note\nx,hello,a,y\n", encoding="utf-8")
+    assert read_labelled_file(p) == (["hello"], ["a"])
+
+
+def test_duplicated_json_key_names_the_line(tmp_path):
+    p = tmp_path / "train.jsonl"
+    p.write_text('{"text": "a", "label": "x"}\n{"text": "b", "label": "y", "label": "z"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"Line 2 of '.*train\.jsonl' names the key 'label' twice"):
+        read_labelled_file(p)
+
+
+def test_empty_text_is_still_a_valid_document(tmp_path):
+    p = tmp_path / "train.csv"
+    p.write_text('text,label\n"",a\n', encoding="utf-8")
+    assert read_labelled_file(p) == ([""], ["a"])

@@ -8,7 +8,7 @@ window) is kept in one place, the user guide's page ``docs/guide/compressors.md`
 copy made by ``tools/sync_compressor_table.py``). :func:`available_compressors` lists the ids.
 """
 
-from ._base import NO_COMPILED_PATH, Compressor
+from ._base import NO_COMPILED_PATH, Compressor  # noqa: F401  (NO_COMPILED_PATH: for compressors with a compiled path)
 from ._brotli import BrotliCompressor
 from ._cm import CMCompressor
 from ._lm import ByteTokenizer, LMCompressor
