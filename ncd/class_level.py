@@ -61,14 +61,13 @@ class _CMClassModel:
     compiled = True  # scores in parallel compiled code: no thread pool around it
 
     def __init__(self, order: int):
-        
         self._cm = ContextModel(order)
 
     def add(self, texts: list[bytes]) -> None:
         self._cm.add(texts)
 
-    def code_lengths(self, texts: list[bytes], n_threads: int = 1) -> np.ndarray:
-        return self._cm.code_lengths(texts, n_threads)
+    def code_lengths(self, texts: list[bytes], n_threads: int = 1, background=None, strength=4.0) -> np.ndarray:
+        return self._cm.code_lengths(texts, n_threads, background, strength)
 
 
 class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
@@ -87,6 +86,15 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
       numba); ``C(x | c) = sum -log2 p(x_i | context)``, an ideal code length that an
       arithmetic coder meets within 2 bits. ``partial_fit`` only adds counts.
 
+    With a ``background`` (``model="cm"``), each class model is a background model of
+    the language adapted to the class's texts: where Witten-Bell would fall back on the
+    class's shorter contexts alone, the class model falls back on the average of those
+    and the background's prediction from the same context (``ncd._native.cm``,
+    ``_cm_score_background``). A class with few texts then predicts unseen text from
+    what the background knows rather than from uniform bytes. ``C(x | c) - C(x | bg)``
+    is a log-likelihood ratio, and the argmin over classes is the same with or without
+    subtracting the background's length: see ``docs/guide/class_level.md``.
+
     Parameters
     ----------
     model : {"zstd", "cm"}, default="zstd"
@@ -99,6 +107,16 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         Bytes of each class's text kept in its dictionary (``model="zstd"`` only).
     order : int, default=3
         Longest context in bytes, 0 to 6 (``model="cm"`` only).
+    background : {None, "train"} or sequence of str or bytes, default=None
+        The background the class models adapt from (``model="cm"`` only): None for
+        none; ``"train"`` for every training text with its label ignored (what
+        ``fit`` and ``partial_fit`` receive); or a sequence of unlabelled texts (for
+        example a few-shot task's unlabelled pool). Not the query texts: ``predict``
+        never changes the models.
+    background_strength : float, default=4.0
+        How much a class model leans on the background where it has seen a context
+        (the weight of the escape, > 0; ``model="cm"`` with a background only). Choose
+        it by cross-validation on the training texts.
     temperature : float, default=1.0
         ``predict_proba`` is ``softmax(-bits / temperature)`` in base 2, i.e.
         ``p(c | x) ∝ 2 ** (-C(x | c) / temperature)`` with uniform class priors.
@@ -132,11 +150,14 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     True
     """
 
-    def __init__(self, model="zstd", *, level=9, max_dict_size=8 << 20, order=3, temperature=1.0, n_jobs=None):
+    def __init__(self, model="zstd", *, level=9, max_dict_size=8 << 20, order=3, background=None,
+                 background_strength=4.0, temperature=1.0, n_jobs=None):
         self.model = model
         self.level = level
         self.max_dict_size = max_dict_size
         self.order = order
+        self.background = background
+        self.background_strength = background_strength
         self.temperature = temperature
         self.n_jobs = n_jobs
 
@@ -146,6 +167,17 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         check_int(self.level, "level", owner, 1, 22)
         check_int(self.max_dict_size, "max_dict_size", owner)
         check_int(self.order, "order", owner, 0, MAX_ORDER)
+        if self.background is not None:
+            if self.model != "cm":
+                raise ValueError(f"The 'background' parameter of {owner} needs model='cm'; got model={self.model!r}. "
+                                 "Set background=None, or use model='cm'.")
+            if isinstance(self.background, str) and self.background != "train":
+                raise ValueError(f"The 'background' parameter of {owner} must be None, 'train' or a sequence of "
+                                 f"texts. Got {self.background!r} instead.")
+        s = self.background_strength
+        if isinstance(s, bool) or not isinstance(s, numbers.Real) or not 0 < s < float("inf"):
+            raise ValueError(f"The 'background_strength' parameter of {owner} must be a positive finite number. "
+                             f"Got {s!r} instead.")
         t = self.temperature
         if isinstance(t, bool) or not isinstance(t, numbers.Real) or not t > 0:
             raise ValueError(f"The 'temperature' parameter of {owner} must be a positive number. Got {t!r} instead.")
@@ -201,6 +233,11 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 self.classes_, _ = _encode_labels(given, len(given))
             codes = self._codes_of(y, len(texts))
         if first:
+            self._background = None
+            if self.background is not None:
+                self._background = ContextModel(int(self.order))
+                if not isinstance(self.background, str):
+                    self._background.add(check_texts(self.background, "background"))
             # zstd rebuilds a class's dictionary from all its texts; cm keeps only counts
             self._texts = [[] for _ in self.classes_] if self.model == "zstd" else None
             self._models = [None] * len(self.classes_)
@@ -210,6 +247,8 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 f"partial_fit with settings {self._params()} on a model fitted with {self._fitted_params}; "
                 "call fit to start again with new settings."
             )
+        if isinstance(self.background, str):  # "train": every training text, its label ignored
+            self._background.add(texts)
         new = {}
         for text, code in zip(texts, codes):
             new.setdefault(code, []).append(text)
@@ -226,7 +265,8 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         return self
 
     def _params(self) -> tuple:
-        return (self.model, int(self.level), int(self.max_dict_size), int(self.order))
+        background = self.background if self.background is None or isinstance(self.background, str) else "texts"
+        return (self.model, int(self.level), int(self.max_dict_size), int(self.order), background)
 
     def _codes_of(self, y, n_samples: int) -> np.ndarray:
         """Indices into classes_ of the labels y (validated), or a ValueError naming unknown ones."""
@@ -261,7 +301,8 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 if model is None:
                     continue
                 if model.compiled:
-                    out[:, c] = model.code_lengths(texts, n_jobs)
+                    out[:, c] = model.code_lengths(texts, n_jobs, getattr(self, "_background", None),
+                                                   float(self.background_strength))
                 elif threaded:
                     out[:, c] = np.concatenate(list(pool.map(model.code_lengths, chunks)))
                 else:
@@ -305,7 +346,9 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         return state
 
     def __setstate__(self, state):
+        # a model pickled before the background parameters existed (ncd <= ceff704) had none
+        state = {"background": None, "background_strength": 4.0, **state}
         self.__dict__.update(state)
         if state.get("_texts") is not None and "_models" not in state:
-            _, level, size, _ = state["_fitted_params"]
+            level, size = state["_fitted_params"][1:3]
             self._models = [_ZstdClassModel(t, level, size) if t else None for t in self._texts]

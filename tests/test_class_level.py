@@ -172,3 +172,64 @@ def test_partial_fit_refuses_changed_settings(udhr):
 def test_bad_order():
     with pytest.raises(ValueError, match=r"'order' parameter .*\[0, 6\]. Got 7"):
         CompressionClassifier("cm", order=7).fit(["a b", "c d"], [0, 1])
+
+
+# -- a background model the class models adapt from ---------------------------------------------
+
+
+def _background_pair(order=3):
+    from ncd._native.cm import ContextModel
+
+    cls, bg = ContextModel(order), ContextModel(order)
+    cls.add([b"the cat sat on the mat", b"a cat and a hat"])
+    bg.add([b"the cat sat on the mat", b"a cat and a hat", b"stocks fell as rates rose", b"the bank said"])
+    return cls, bg
+
+
+@pytest.mark.parametrize("strength", [0.5, 4.0])
+def test_background_model_is_a_normalised_distribution(strength):
+    cls, bg = _background_pair()
+    prefix = b"the ca"
+    before = cls.code_lengths([prefix], background=bg, strength=strength)[0]
+    after = cls.code_lengths([prefix + bytes([b]) for b in range(256)], background=bg, strength=strength)
+    assert np.exp2(-(after - before)).sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_background_kernel_equals_its_plain_python_twin():
+    from ncd._native import cm
+    from ncd._native.runtime import pack
+
+    cls, bg = _background_pair(2)
+    data, off = pack([b"the cat fell", b"", b"rates sat on a hat"])
+    want = np.empty(3)
+    cm._cm_score_background(cls.keys, cls.count, cls.distinct, bg.keys, bg.count, bg.distinct, 4.0, data, off, 2, want)
+    got = cls.code_lengths([b"the cat fell", b"", b"rates sat on a hat"], background=bg, strength=4.0)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_background_from_training_texts_or_given_texts():
+    X = ["the cat sat on the mat", "a dog ran in the park", "stocks fell sharply", "markets rose today"]
+    y = ["pets", "pets", "markets", "markets"]
+    plain = CompressionClassifier("cm").fit(X, y)
+    train = CompressionClassifier("cm", background="train").fit(X, y)
+    given = CompressionClassifier("cm", background=X).fit(X, y)
+    np.testing.assert_allclose(train.code_lengths(["the cat ran"]), given.code_lengths(["the cat ran"]))
+    assert not np.allclose(train.code_lengths(["the cat ran"]), plain.code_lengths(["the cat ran"]))
+    assert train.predict(["the cat sat", "stocks rose"]).tolist() == ["pets", "markets"]
+    again = pickle.loads(pickle.dumps(train))
+    np.testing.assert_array_equal(again.code_lengths(X), train.code_lengths(X))
+    # partial_fit adds to the background what it adds to the classes
+    parts = CompressionClassifier("cm", background="train").partial_fit(X[:2], y[:2], classes=["markets", "pets"])
+    parts.partial_fit(X[2:], y[2:])
+    np.testing.assert_allclose(parts.code_lengths(["the cat ran"]), train.code_lengths(["the cat ran"]))
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"model": "zstd", "background": "train"}, "'background' parameter of CompressionClassifier needs model='cm'"),
+    ({"model": "cm", "background": "queries"}, "must be None, 'train' or a sequence of texts. Got 'queries'"),
+    ({"model": "cm", "background": "train", "background_strength": 0}, "'background_strength' parameter .* Got 0"),
+    ({"model": "cm", "background": "train", "background_strength": float("inf")}, "positive finite number. Got inf"),
+])
+def test_bad_background_settings_name_the_value(params, message):
+    with pytest.raises(ValueError, match=message):
+        CompressionClassifier(**params).fit(["a b", "c d"], [0, 1])

@@ -147,7 +147,52 @@ _cm_count = jit(_cm_count, inline=True)
 _cm_distribution_nb = jit(_cm_distribution)
 _cm_add_nb = jit(_cm_add)
 _cm_rehash_nb = jit(_cm_rehash)
+def _cm_score_background(keys, count, distinct, bkeys, bcount, bdistinct, strength, data, off, order, out):
+    """out[t] = bits of text t under a class model (keys/count/distinct) adapted from a background
+    model of the same order (bkeys/bcount/bdistinct; e.g. every training text, labels ignored).
+
+    At each order o the background's own blended distribution pb_o is computed as in _cm_score.
+    The class's distribution escapes, where Witten-Bell would fall back to its lower order alone, to
+    the average of that and the background's distribution of the same order:
+
+        e_o(b) = (pc_{o-1}(b) + pb_o(b)) / 2,   pc_o(b) = (c(b) + s u e_o(b)) / (n + s u)
+
+    in a context the class has seen (n, u, c(b) its counts, s the strength), and pc_o = e_o in one
+    it has not. pc_K is a normalised distribution, so the sum of -log2 pc_K is a code length. A
+    class with few texts thus falls back on what the background knows of the language instead of
+    on uniform bytes."""
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        bits = 0.0
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            pb = 1.0 / 256.0
+            pc = pb
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                s = _cm_slot(bkeys, base | np.uint64(_CM_STATS))
+                if bkeys[s] != _CM_EMPTY:
+                    n = bcount[s]
+                    u = bdistinct[s]
+                    s = _cm_slot(bkeys, base | sym)
+                    c = bcount[s] if bkeys[s] != _CM_EMPTY else 0
+                    pb = (c + u * pb) / (n + u)
+                escape = 0.5 * (pc + pb)
+                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+                if keys[s] != _CM_EMPTY:
+                    n = count[s]
+                    u = strength * distinct[s]
+                    s = _cm_slot(keys, base | sym)
+                    c = count[s] if keys[s] != _CM_EMPTY else 0
+                    pc = (c + u * escape) / (n + u)
+                else:
+                    pc = escape
+            bits -= np.log2(pc)
+        out[t] = bits
+
+
 _cm_score_nb = jit(_cm_score, parallel=True)
+_cm_score_background_nb = jit(_cm_score_background, parallel=True)
 
 
 class ContextModel:
@@ -179,15 +224,20 @@ class ContextModel:
         """p(next byte | the last `order` bytes of prefix), an array of 256 that sums to 1."""
         hist = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
         out = np.empty(256)
-        _cm_distribution_nb(self.keys, self.count, self.distinct, hist,
-                                                                 self.order, out)
+        _cm_distribution_nb(self.keys, self.count, self.distinct, hist, self.order, out)
         return out
 
-    def code_lengths(self, texts, n_threads=1):
+    def code_lengths(self, texts, n_threads=1, background=None, strength=4.0):
+        """Bits of each text under these counts; with a ``background`` (another ContextModel of the
+        same order), under these counts adapted from it (see _cm_score_background)."""
         data, off = pack(texts)
         out = np.empty(len(texts))
         with Threads(n_threads):
-            _cm_score_nb(self.keys, self.count, self.distinct, data, off, self.order, out)
+            if background is None:
+                _cm_score_nb(self.keys, self.count, self.distinct, data, off, self.order, out)
+            else:
+                _cm_score_background_nb(self.keys, self.count, self.distinct, background.keys, background.count,
+                                        background.distinct, float(strength), data, off, self.order, out)
         return out
 
 
