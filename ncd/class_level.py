@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._native.cm import MAX_ORDER, ContextModel
 from ._validation import check_choice, check_int, check_n_jobs, check_texts
-from .classification import _accuracy, _encode_labels, _TextInput
+from .classification import _encode_labels, _LabelScore, _TextInput
 
 __all__ = ["CompressionClassifier"]
 
@@ -70,7 +70,7 @@ class _CMClassModel:
         return self._cm.code_lengths(texts, n_threads, background, strength)
 
 
-class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
+class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstimator):
     """Predict the class whose training texts compress a query best.
 
     Each class's training texts become one model, and a query's conditional code
@@ -320,24 +320,6 @@ class CompressionClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         z = -(bits - bits.min(axis=1, keepdims=True)) / float(self.temperature)
         p = np.exp2(z)
         return p / p.sum(axis=1, keepdims=True)
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy of ``predict(X)`` against the labels y.
-
-        Labels of any hashable type, int and str mixed included: they are compared one
-        by one, never sorted.
-
-        Parameters
-        ----------
-        X : sequence of str or bytes of length n_queries
-        y : array-like of shape (n_queries,)
-        sample_weight : array-like of shape (n_queries,), default=None
-
-        Returns
-        -------
-        float
-        """
-        return _accuracy(y, self.predict(X), sample_weight)
 
     def __getstate__(self):
         state = self.__dict__.copy()

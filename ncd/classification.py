@@ -41,6 +41,28 @@ class _TextInput:
         return tags
 
 
+class _LabelScore:
+    """``score`` for ncd's classifiers: accuracy without sorting the labels (any hashable type)."""
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against the labels y.
+
+        Labels of any hashable type, int and str mixed included: they are compared one
+        by one, never sorted.
+
+        Parameters
+        ----------
+        X : sequence of str or bytes of length n_queries
+        y : array-like of shape (n_queries,)
+        sample_weight : array-like of shape (n_queries,), default=None
+
+        Returns
+        -------
+        float
+        """
+        return _accuracy(y, self.predict(X), sample_weight)
+
+
 class _CompressionDistanceBase(_TextInput, BaseEstimator):
     """What the classifier and the transformer share: the fitted texts and their C(x)."""
 
@@ -100,7 +122,7 @@ class _CompressionDistanceBase(_TextInput, BaseEstimator):
 
 
 
-class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
+class NCDClassifier(_LabelScore, ClassifierMixin, _CompressionDistanceBase):
     """k-nearest-neighbours vote over a compression distance (gzip + NCD + kNN, done honestly).
 
     ``fit`` stores the training texts and computes each one's code length once.
@@ -284,24 +306,6 @@ class NCDClassifier(ClassifierMixin, _CompressionDistanceBase):
         """
         scores = self._vote(*self.kneighbors(X))[2]
         return scores / scores.sum(axis=1, keepdims=True)
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy of ``predict(X)`` against the labels y.
-
-        Labels of any hashable type, int and str mixed included: they are compared one
-        by one, never sorted.
-
-        Parameters
-        ----------
-        X : sequence of str or bytes of length n_queries
-        y : array-like of shape (n_queries,)
-        sample_weight : array-like of shape (n_queries,), default=None
-
-        Returns
-        -------
-        float
-        """
-        return _accuracy(y, self.predict(X), sample_weight)
 
 
 class NCDTransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, _CompressionDistanceBase):

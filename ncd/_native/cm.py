@@ -101,6 +101,19 @@ def _cm_rehash(keys, count, distinct, new_keys, new_count, new_distinct):
             new_distinct[s] = distinct[i]
 
 
+def _cm_lookup(keys, count, distinct, base, sym):
+    """(n, u, c) of one context in a table: the bytes seen after it, the distinct ones, and those
+    equal to sym; (0, 0, 0) where the context was never seen."""
+    s = _cm_slot(keys, base | np.uint64(_CM_STATS))
+    if keys[s] == _CM_EMPTY:
+        return 0, 0, 0
+    n = count[s]
+    u = distinct[s]
+    s = _cm_slot(keys, base | sym)
+    c = count[s] if keys[s] != _CM_EMPTY else 0
+    return n, u, c
+
+
 def _cm_score(keys, count, distinct, data, off, order, out):
     """out[t] = bits of text t under the model."""
     for t in prange(off.size - 1):
@@ -111,15 +124,44 @@ def _cm_score(keys, count, distinct, data, off, order, out):
             p = 1.0 / 256.0
             for o in range(order + 1):
                 base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
-                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
-                if keys[s] == _CM_EMPTY:
+                n, u, c = _cm_lookup(keys, count, distinct, base, sym)
+                if n == 0:
                     break  # an unseen context: no longer context was seen either
-                n = count[s]
-                u = distinct[s]
-                s = _cm_slot(keys, base | sym)
-                c = count[s] if keys[s] != _CM_EMPTY else 0
                 p = (c + u * p) / (n + u)
             bits -= np.log2(p)
+        out[t] = bits
+
+
+def _cm_score_background(keys, count, distinct, bkeys, bcount, bdistinct, strength, data, off, order, out):
+    """out[t] = bits of text t under a class model (keys/count/distinct) adapted from a background
+    model of the same order (bkeys/bcount/bdistinct; e.g. every training text, labels ignored).
+
+    At each order o the background's own blended distribution pb_o is computed as in _cm_score.
+    The class's distribution escapes, where Witten-Bell would fall back to its lower order alone, to
+    the average of that and the background's distribution of the same order:
+
+        e_o(b) = (pc_{o-1}(b) + pb_o(b)) / 2,   pc_o(b) = (c(b) + s u e_o(b)) / (n + s u)
+
+    in a context the class has seen (n, u, c(b) its counts, s the strength), and pc_o = e_o in one
+    it has not. pc_K is a normalised distribution, so the sum of -log2 pc_K is a code length. A
+    class with few texts thus falls back on what the background knows of the language instead of
+    on uniform bytes."""
+    for t in prange(off.size - 1):
+        a, b = off[t], off[t + 1]
+        bits = 0.0
+        for i in range(a, b):
+            sym = np.uint64(data[i])
+            pb = 1.0 / 256.0
+            pc = pb
+            for o in range(order + 1):
+                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
+                n, u, c = _cm_lookup(bkeys, bcount, bdistinct, base, sym)
+                if n > 0:
+                    pb = (c + u * pb) / (n + u)
+                escape = 0.5 * (pc + pb)
+                n, u, c = _cm_lookup(keys, count, distinct, base, sym)
+                pc = (c + strength * u * escape) / (n + strength * u) if n > 0 else escape
+            bits -= np.log2(pc)
         out[t] = bits
 
 
@@ -144,53 +186,10 @@ def _cm_distribution(keys, count, distinct, hist, order, out):
 _cm_slot = jit(_cm_slot, inline=True)
 _cm_context = jit(_cm_context, inline=True)
 _cm_count = jit(_cm_count, inline=True)
+_cm_lookup = jit(_cm_lookup, inline=True)
 _cm_distribution_nb = jit(_cm_distribution)
 _cm_add_nb = jit(_cm_add)
 _cm_rehash_nb = jit(_cm_rehash)
-def _cm_score_background(keys, count, distinct, bkeys, bcount, bdistinct, strength, data, off, order, out):
-    """out[t] = bits of text t under a class model (keys/count/distinct) adapted from a background
-    model of the same order (bkeys/bcount/bdistinct; e.g. every training text, labels ignored).
-
-    At each order o the background's own blended distribution pb_o is computed as in _cm_score.
-    The class's distribution escapes, where Witten-Bell would fall back to its lower order alone, to
-    the average of that and the background's distribution of the same order:
-
-        e_o(b) = (pc_{o-1}(b) + pb_o(b)) / 2,   pc_o(b) = (c(b) + s u e_o(b)) / (n + s u)
-
-    in a context the class has seen (n, u, c(b) its counts, s the strength), and pc_o = e_o in one
-    it has not. pc_K is a normalised distribution, so the sum of -log2 pc_K is a code length. A
-    class with few texts thus falls back on what the background knows of the language instead of
-    on uniform bytes."""
-    for t in prange(off.size - 1):
-        a, b = off[t], off[t + 1]
-        bits = 0.0
-        for i in range(a, b):
-            sym = np.uint64(data[i])
-            pb = 1.0 / 256.0
-            pc = pb
-            for o in range(order + 1):
-                base = (np.uint64(o) << np.uint64(58)) | (_cm_context(data, a, i, o) << np.uint64(9))
-                s = _cm_slot(bkeys, base | np.uint64(_CM_STATS))
-                if bkeys[s] != _CM_EMPTY:
-                    n = bcount[s]
-                    u = bdistinct[s]
-                    s = _cm_slot(bkeys, base | sym)
-                    c = bcount[s] if bkeys[s] != _CM_EMPTY else 0
-                    pb = (c + u * pb) / (n + u)
-                escape = 0.5 * (pc + pb)
-                s = _cm_slot(keys, base | np.uint64(_CM_STATS))
-                if keys[s] != _CM_EMPTY:
-                    n = count[s]
-                    u = strength * distinct[s]
-                    s = _cm_slot(keys, base | sym)
-                    c = count[s] if keys[s] != _CM_EMPTY else 0
-                    pc = (c + u * escape) / (n + u)
-                else:
-                    pc = escape
-            bits -= np.log2(pc)
-        out[t] = bits
-
-
 _cm_score_nb = jit(_cm_score, parallel=True)
 _cm_score_background_nb = jit(_cm_score_background, parallel=True)
 
@@ -279,16 +278,7 @@ def _conditional(xkeys, xcount, xdistinct, z_data, za, zb, c_arr, n_arr, u_arr, 
         p = 1.0 / 256.0
         for o in range(order + 1):
             base = (np.uint64(o) << np.uint64(58)) | (_cm_context(z_data, za, i, o) << np.uint64(9))
-            s = _cm_slot(xkeys, base | np.uint64(_CM_STATS))
-            nx = 0
-            ux = 0
-            cx = 0
-            if xkeys[s] != _CM_EMPTY:
-                nx = xcount[s]
-                ux = xdistinct[s]
-                s = _cm_slot(xkeys, base | sym)
-                if xkeys[s] != _CM_EMPTY:
-                    cx = xcount[s]
+            nx, ux, cx = _cm_lookup(xkeys, xcount, xdistinct, base, sym)
             n = nx + n_arr[i, o]
             if n == 0:
                 break  # a context seen in neither: no longer one was seen either
