@@ -62,16 +62,39 @@ def test_every_public_name_is_in_the_api_reference():
     assert not missing, f"{len(missing)} of {len(objects)} public names missing from docs/api.rst: {missing}"
 
 
+def test_version_switcher_names_this_version_as_the_current_one():
+    import json
+
+    import ncd
+
+    entries = json.loads((DOCS / "_static" / "switcher.json").read_text(encoding="utf-8"))
+    assert all({"version", "url"} <= set(entry) for entry in entries)
+    assert [entry["version"] for entry in entries if entry.get("preferred")] == [ncd.__version__]
+
+
 def test_docs_build_with_zero_warnings(tmp_path):
     import pytest
 
     pytest.importorskip("sphinx")
     pytest.importorskip("numpydoc")
     pytest.importorskip("myst_nb")
-    # the notebooks are executed by tests/test_notebooks.py; here only their rendering is checked
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q",
-                           "-D", "nb_execution_mode=off", "-d",
+    pytest.importorskip("pydata_sphinx_theme")
+    # as the README builds them; the notebooks are rendered as committed (tests/test_notebooks.py executes them)
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q", "-d",
                            str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (tmp_path / "html" / "api.html").exists()
+    html = tmp_path / "html"
+    assert (html / "api.html").exists()
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert "version-switcher" in index and "theme-switch" in index  # pydata theme: versions, light and dark
+    pages = sorted((html / "notebooks").glob("*.html"))
+    assert len(pages) == len(list((DOCS.parent / "notebooks").glob("*.ipynb")))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<img" in text, f"{page.name} shows no figure"
+        assert "output stderr" not in text, f"{page.name} shows a warning or an error"
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for trace in (str(DOCS.parent), "site-packages", "dist-packages"):
+            assert trace not in text, f"{page.relative_to(html)} shows the build machine ({trace})"
