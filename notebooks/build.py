@@ -1,6 +1,6 @@
 """Writes the teaching notebooks (``*.ipynb``) from the cells below, executed, with their outputs and figures.
 
-    python notebooks/build.py          # every notebook (a few minutes)
+    python notebooks/build.py          # every notebook (one to two minutes on 2 busy cores)
     python notebooks/build.py 03 05    # only those whose names start so
 
 The notebooks are the product, committed executed so that a reader on a code host sees every figure
@@ -471,7 +471,8 @@ def _merge_streams(outputs):
 
 def _words(text):
     """The words of a printed text without its figures: what stays when only the numbers change."""
-    return [w for token in text.split() if not any(c.isdigit() for c in token) for w in re.findall(r"[^\W\d_]+", token)]
+    return [w for token in text.split() if not any(c.isdigit() for c in token)
+            for w in re.findall(r"[^\W\d_]+", token)]
 
 
 def outline(nb):
