@@ -1,5 +1,5 @@
 """Sphinx configuration: numpydoc docstrings, autosummary API pages, Markdown pages and the
-teaching notebooks (executed at build time) via MyST-NB."""
+teaching notebooks (rendered as committed, executed) via MyST-NB, in the PyData theme."""
 
 import shutil
 from pathlib import Path
@@ -24,9 +24,10 @@ extensions = [
     "myst_nb",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-nb_execution_mode = "force"  # the notebooks are committed without outputs
-nb_execution_timeout = 120
-nb_execution_raise_on_error = True
+# the notebooks are committed executed (notebooks/build.py) and tests/test_notebooks.py checks that their outputs
+# are those of their source: the build renders them as they are, and takes no time nor risk executing them
+nb_execution_mode = "off"
+nb_output_stderr = "warn"  # a warning in a committed notebook fails the build (-W): none may greet a reader
 exclude_patterns = ["_build", "generated/*.bad", "bad_inputs.py"]
 autosummary_generate = True
 templates_path = ["_templates"]
@@ -40,6 +41,19 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 myst_heading_anchors = 3
 intersphinx_mapping = {}
-html_theme = "alabaster"
-html_static_path = []
+html_theme = "pydata_sphinx_theme"
+html_title = "ncd"  # the default, "ncd 0.1.0 documentation", crowds the navbar; the switcher shows the version
+html_static_path = ["_static"]
+html_context = {"default_mode": "auto"}  # light or dark as the reader's system prefers; the navbar button switches
+html_theme_options = {
+    # _static/switcher.json lists the published versions (tests/test_docs.py checks that it names this one);
+    # the json_url is relative to the site's root, so the switcher works wherever the site is served
+    "switcher": {"json_url": "_static/switcher.json", "version_match": version},
+    "navbar_end": ["version-switcher", "theme-switcher", "navbar-icon-links"],
+    "header_links_before_dropdown": 4,
+    "navbar_align": "left",
+    "navbar_persistent": ["search-button"],  # an icon: the search field pushed the navbar onto two rows
+}
+# pages without subpages: no empty "Section Navigation" column beside them
+html_sidebars = {page: [] for page in ["index", "install", "guide/*", "bad_inputs", "benchmarks"]}
 suppress_warnings = ["myst.header"]  # the benchmark tables are included pages with their own titles

@@ -67,7 +67,7 @@ class ByteGRUForCausalLM(PreTrainedModel):
         if labels is not None:  # next-byte prediction: position t predicts labels[t + 1]
             loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]),
                                                      labels[:, 1:].reshape(-1))
-        return CausalLMOutputWithPast(loss=loss, logits=logits, past_key_values=GRUState(hidden))
+        return CausalLMOutputWithPast(loss, logits, GRUState(hidden))  # the cache's field is renamed in transformers 5
 
 
 AutoConfig.register(MODEL_TYPE, ByteGRUConfig, exist_ok=True)

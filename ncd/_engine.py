@@ -34,7 +34,7 @@ from contextlib import closing, contextmanager
 from typing import Any, Iterator, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm.std import tqdm  # not tqdm.auto: in a notebook without ipywidgets it warns on import
 
 from ._native import topk
 from ._native.metrics import METRICS

@@ -1,17 +1,30 @@
-"""Writes the teaching notebooks (``*.ipynb``, without outputs) from the cells below.
+"""Writes the teaching notebooks (``*.ipynb``) from the cells below, executed, with their outputs and figures.
 
-    python notebooks/build.py
+    python notebooks/build.py          # every notebook (one to two minutes on 2 busy cores)
+    python notebooks/build.py 03 05    # only those whose names start so
 
-The notebooks are the product; this file keeps their source reviewable as Python. tests/test_notebooks.py
-executes every notebook (offline) and checks that this file and the notebooks agree.
+The notebooks are the product, committed executed so that a reader on a code host sees every figure
+and output; this file keeps their source reviewable as Python. Each runs in a fresh kernel, offline, on
+the ncd of this checkout. tests/test_notebooks.py checks that the committed notebooks are this source,
+executed, and executes them again to check that they still give the same kinds of output.
 """
 
+import importlib.util
+import os
+import re
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+# What a notebook needs to give its committed outputs. 04 trains a network: without the lm extra (torch,
+# transformers) it says what to install instead. transformers imports tqdm.auto, which warns in a kernel
+# without ipywidgets (as Jupyter installed without it would): the test extra has it, as `pip install jupyter` does.
+NEEDS = {"04_a_model_is_a_compressor": ("torch", "transformers", "ipywidgets")}
 
 NOTEBOOKS = {}
 
@@ -377,7 +390,7 @@ from ncd.datasets import load_dataset
 from ncd.scaling import learning_curve, plot_learning_curves
 
 ds = load_dataset()  # 24 languages, 12 training paragraphs each
-sizes = [24, 48, 96, 192, 288]
+sizes = [48, 72, 120, 192, 288]  # from 2 texts per language up
 curves = {
     "ncd lz77 k=1": learning_curve(NCDClassifier(compressor="lz77"), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
                                    sizes=sizes, n_repeats=3),
@@ -409,17 +422,94 @@ helps the learned model faster.
 ]
 
 
-def build():
-    for name, cells in NOTEBOOKS.items():
-        nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src)
-                                 for kind, src in cells])
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"cell-{i:02d}"  # fixed, so that rebuilding changes only what changed
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, HERE / f"{name}.ipynb")
-    return sorted(NOTEBOOKS)
+def source(name):
+    """The notebook ``name`` as written above, without outputs."""
+    nb = new_notebook(cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src)
+                             for kind, src in NOTEBOOKS[name]])
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # fixed, so that rebuilding changes only what changed
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def kernel_env():
+    """The kernel's environment: offline, this checkout's ncd first, and one thread per numerical library.
+
+    One thread because a notebook is often run beside other work (CI, a docs build, other tests): on a
+    busy 2-core machine PyTorch's two threads trained notebook 04's network ten times slower than one.
+    """
+    path = os.pathsep.join(p for p in [str(ROOT), os.environ.get("PYTHONPATH", "")] if p)
+    return {**os.environ, "PYTHONPATH": path, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def execute(nb, timeout=600):
+    """Run every cell of ``nb`` in place in a fresh kernel, ``timeout`` seconds at most a cell, then tidy it."""
+    import nbclient
+
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                     resources={"metadata": {"path": str(HERE)}})
+    client.execute(env=kernel_env())
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
+    nb.metadata.get("language_info", {}).pop("version", None)  # the build machine's Python: not the reader's
+    return nb
+
+
+def _merge_streams(outputs):
+    """One output per run of printing: how a print is cut into messages depends on the machine's timing."""
+    merged = []
+    for out in outputs:
+        if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                and merged[-1].name == out.name:
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
+def _words(text):
+    """The words of a printed text without its figures: what stays when only the numbers change."""
+    return [w for token in text.split() if not any(c.isdigit() for c in token)
+            for w in re.findall(r"[^\W\d_]+", token)]
+
+
+def outline(nb):
+    """Each code cell's source and, per output, its kind and its words (figures dropped, a plot's size kept).
+
+    Two runs of a notebook on different machines give the same outline: the numbers they print may
+    differ (timings, the last digits of a training loss), the kinds, the words and the plots may not.
+    """
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outs = []
+        for out in cell.outputs:
+            if out.output_type == "stream":
+                outs.append(("stream", out.name, _words(out.text)))
+            elif out.output_type in ("display_data", "execute_result"):
+                plain = out.data.get("text/plain", "")
+                outs.append((out.output_type, sorted(out.data),
+                             plain if plain.startswith("<Figure size") else _words(plain)))
+            else:
+                outs.append((out.output_type, out.get("ename"), out.get("evalue")))
+        cells.append((cell.id, cell.source, outs))
+    return cells
+
+
+def build(names=None):
+    """Write the notebooks whose names start with one of ``names`` (all by default), executed."""
+    chosen = [n for n in NOTEBOOKS if not names or n.startswith(tuple(names))]
+    for name in chosen:
+        missing = [m for m in NEEDS.get(name, ()) if importlib.util.find_spec(m) is None]
+        if missing:
+            sys.exit(f"{name} needs {', '.join(missing)} to give its outputs: pip install \".[test,lm]\" first")
+        nbformat.write(execute(source(name)), HERE / f"{name}.ipynb")
+        print("wrote", name, flush=True)
+    return chosen
 
 
 if __name__ == "__main__":
-    for name in build():
-        print("wrote", name)
+    build(sys.argv[1:])

@@ -319,7 +319,7 @@ class LMCompressor(Compressor):
         with torch.inference_mode():
             ids = torch.tensor([seq], device=st.device)
             first = st.net(input_ids=ids, use_cache=True)
-            cache = first.past_key_values
+            cache = first["cache"] if "cache" in first else first["past_key_values"]  # renamed in transformers 5
             prefix_nats = _nats(torch, first.logits[:, :-1], ids[:, 1:])[0].sum() if len(seq) > 1 else 0.0
             last = torch.log_softmax(first.logits[0, -1].double(), -1).cpu().numpy()
             for idx in _length_batches(fits, [len(s) for s in suffixes], st.batch_size):
@@ -411,7 +411,7 @@ class LMCompressor(Compressor):
                              use_cache=True)
             else:
                 out = st.net(input_ids=torch.tensor([seq[begin:]], device=st.device), use_cache=True)
-            self._stream = (begin, seq[begin:], out.past_key_values)
+            self._stream = (begin, seq[begin:], out["cache"] if "cache" in out else out["past_key_values"])
             logits = out.logits[0, -1].double().cpu().numpy()
         p = np.exp(logits - logits.max())
         return p / p.sum()
