@@ -212,12 +212,38 @@ def _contexts(S, H):
 
 
 @jit(inline=True)
-def _groups(P, H, c0, G):
-    """The first slot of each hashed context's 16-slot group for the nibble that starts at c0."""
+def _groups(T, ov, touched, P, S, H, c0, G, update):
+    """The first slot of each hashed context's 16-slot group for the nibble that starts at c0.
+
+    Slot 0 of a group holds a tag of its (context, nibble start); the 15 others the predictors of
+    the nibble's bits. A context may sit in one of two groups (b and b ^ 16); when neither has its
+    tag, the one whose first predictor has seen fewer bits is taken over (its predictors reset), or
+    when not learning (update false), G[j] = -1: an unseen context.
+    """
     bits = P[P_BITS]
     mask = ((1 << bits) - 1) & ~15
+    logging = touched.size > 0
     for j in range(NH):
-        G[j] = P[P_OFF_H] + (j << bits) + (_h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF) & mask)
+        full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
+        tag = (_h32(full ^ 0x3C6EF372) & 0x7FFFFFFF) | 1
+        b0 = P[P_OFF_H] + (j << bits) + (full & mask)
+        b1 = b0 ^ 16
+        if T[b0] == tag:
+            G[j] = b0
+        elif T[b1] == tag:
+            G[j] = b1
+        elif not update:
+            G[j] = -1
+        else:
+            b = b0 if (T[b0 + 1] & 1023) <= (T[b1 + 1] & 1023) else b1
+            for k in range(16):
+                if logging:
+                    m = S[S_NT]
+                    touched[m] = b + k
+                    ov[m] = T[b + k]
+                    S[S_NT] = m + 1
+                T[b + k] = tag if k == 0 else 1 << 31
+            G[j] = b
 
 
 @jit(inline=True)
@@ -228,10 +254,10 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
     c1 = S[S_C4] & 0xFF
     slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
     for j in range(NH):
-        slots[2 + j] = G[j] + nib
+        slots[2 + j] = G[j] + nib if G[j] >= 0 else -1
     x[0] = 256
     for j in range(NH + 2):
-        v = np.int64(T[slots[j]])
+        v = np.int64(T[slots[j]]) if slots[j] >= 0 else np.int64(1 << 31)
         vals[j] = v
         x[1 + j] = ST[v >> 20]
     # match model
@@ -264,7 +290,16 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
     x[ORDER1_RUN] = 0 if n1 == 0 else (ST[v1 >> 20] * (n1 if n1 < 8 else 8)) >> 3
     # two mixers
     sa = c0 * NI
-    sb = P[P_WOFF_B] + (mstate * 256 + c1) * NI
+    known = 0
+    for j in range(2, 7):
+        if vals[j] & 1023:
+            known += 1
+    nb = 0
+    t = c0
+    while t > 1:
+        t >>= 1
+        nb += 1
+    sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
     da = 0
     db = 0
     for i in range(NI):
@@ -425,7 +460,7 @@ def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, upda
         nib = 1
         for k in range(7, -1, -1):
             if k == 7 or k == 3:
-                _groups(P, H, c0, G)
+                _groups(T, ov, touched, P, S, H, c0, G, update)
                 nib = 1
             p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, x, aux)
             y = (c >> k) & 1
@@ -458,7 +493,7 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
         nib = 1
         for k in range(7, -1, -1):
             if k == 7 or k == 3:
-                _groups(P, H, c0, G)
+                _groups(T, ov, touched, P, S, H, c0, G, True)
                 nib = 1
             p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, x, aux)
             y = (b >> k) & 1
@@ -587,13 +622,13 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
 
 # -- the Python-facing model -------------------------------------------------------------------------
 
-DEFAULTS = dict(min_match=6, limit=255, delta=1.5, lr=6, apm_rate=7, w0=16384, apm_weight=8, per_byte=8)
+DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
 
 
 def _max_writes(n_bytes):
     """At most this many writes into T while coding n_bytes (per bit: the predictors, two APMs;
-    per byte: the match table)."""
-    return n_bytes * (8 * (NH + 3 + 2) + 1) + 16
+    per byte: two groups of 16 per hashed context, the match table)."""
+    return n_bytes * (8 * (NH + 3 + 2) + 2 * 16 * NH + 1) + 16
 
 
 def _as_byte_list(texts):
