@@ -54,8 +54,8 @@ NI = 13           # mixer inputs: bias, order 0, order 1, NH hashed, match (adap
 ORDER1_RUN = 12
 
 # scalar state of one text being coded (int64 array S)
-S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE = range(9)
-S_SIZE = 9
+S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE, S_A2 = range(10)
+S_SIZE = 10
 
 # layout and settings (int64 array P)
 (P_BITS, P_OFF_H, P_OFF_O0, P_OFF_O1, P_OFF_MH, P_MBITS, P_OFF_MSM, P_OFF_A1, P_A1BITS, P_OFF_A2, P_A2BITS,
@@ -67,6 +67,8 @@ X_PA, X_PB, X_A1, X_A2, X_AW, X_MIXSET_A, X_MIXSET_B, X_P = range(8)
 X_LEN = 8
 
 N_MSM = 64        # match predictor: 32 length buckets x expected bit
+A2_BITS = 16      # at most 2^16 contexts in the order-2 APM
+N_SETS_B = 6 * 4 * 8  # mixer B's weight sets: known orders (0-5) x match state (0-3) x bit position
 
 
 def _squash_table():
@@ -157,7 +159,7 @@ def _layout(bits, minlen, limit, lr, arate, w0, apmw, P):
     P[P_A1BITS] = a1
     P[P_OFF_A1] = off
     off += 33 << a1
-    a2 = bits - 3 if bits - 3 < 18 else 18
+    a2 = bits - 3 if bits - 3 < A2_BITS else A2_BITS
     P[P_A2BITS] = a2
     P[P_OFF_A2] = off
     off += 33 << a2
@@ -167,7 +169,7 @@ def _layout(bits, minlen, limit, lr, arate, w0, apmw, P):
     P[P_LR] = lr
     P[P_ARATE] = arate
     P[P_WOFF_B] = 256 * NI
-    P[P_WSIZE] = 256 * NI + 1024 * NI
+    P[P_WSIZE] = 256 * NI + N_SETS_B * NI
     P[P_W0] = w0
     P[P_APMW] = apmw
     return off
@@ -189,7 +191,7 @@ def _init_tables(P, SQ, T, W):
         T[i] = SQ[v + 2047] * 16
     for i in range(W.size):
         W[i] = P[P_W0]
-    for s in range(256 + 1024):
+    for s in range(256 + N_SETS_B):
         W[s * NI] = 0  # the bias input starts with no weight
 
 
@@ -209,57 +211,71 @@ def _contexts(S, H):
     w0 = S[S_W0]
     H[5] = _h32((w0 * 0x1F + (c4 & 0xFF) + 0x700) & 0xFFFFFFFF)
     H[6] = _h32((_h32(S[S_W1] ^ 0x5555) + w0 * 0x25) & 0xFFFFFFFF)
+    S[S_A2] = _h32((c4 & 0xFFFF) | 0x1230000)
 
 
 @jit(inline=True)
 def _groups(T, ov, touched, P, S, H, c0, G, update):
     """The first slot of each hashed context's 16-slot group for the nibble that starts at c0.
 
-    Slot 0 of a group holds a tag of its (context, nibble start); the 15 others the predictors of
-    the nibble's bits. A context may sit in one of two groups (b and b ^ 16); when neither has its
-    tag, the one whose first predictor has seen fewer bits is taken over (its predictors reset), or
-    when not learning (update false), G[j] = -1: an unseen context.
+    Slot 0 of a group holds a 15-bit tag of its (context, nibble start) in bits 16-30 and, in bits
+    1-15, which of the 15 other slots (the predictors of the nibble's bits) hold a value of this
+    context: the others read as fresh predictors. A context may sit in one of two groups (b and
+    b ^ 16); when neither has its tag, the one whose first predictor has seen fewer bits is taken
+    over (one write: the new tag, no valid slot), or when not learning (update false),
+    G[j] = -1: an unseen context.
     """
     bits = P[P_BITS]
     mask = ((1 << bits) - 1) & ~15
     logging = touched.size > 0
     for j in range(NH):
         full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-        tag = (_h32(full ^ 0x3C6EF372) & 0x7FFFFFFF) | 1
+        tag = (full >> 17) | 1  # 1..0x7FFF: never the 0x8000 of an empty group (1 << 31)
         b0 = P[P_OFF_H] + (j << bits) + (full & mask)
         b1 = b0 ^ 16
-        if T[b0] == tag:
+        t0 = np.int64(T[b0])
+        t1 = np.int64(T[b1])
+        if (t0 >> 16) == tag:
             G[j] = b0
-        elif T[b1] == tag:
+        elif (t1 >> 16) == tag:
             G[j] = b1
         elif not update:
             G[j] = -1
         else:
-            b = b0 if (T[b0 + 1] & 1023) <= (T[b1 + 1] & 1023) else b1
-            for k in range(16):
-                if logging:
-                    m = S[S_NT]
-                    touched[m] = b + k
-                    ov[m] = T[b + k]
-                    S[S_NT] = m + 1
-                T[b + k] = tag if k == 0 else 1 << 31
+            n0 = (np.int64(T[b0 + 1]) & 1023) if (t0 >> 1) & 1 else 0
+            n1 = (np.int64(T[b1 + 1]) & 1023) if (t1 >> 1) & 1 else 0
+            b = b0 if n0 <= n1 else b1
+            if logging:
+                m = S[S_NT]
+                touched[m] = b
+                ov[m] = T[b]
+                S[S_NT] = m + 1
+            T[b] = tag << 16
             G[j] = b
 
 
 @jit(inline=True)
-def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, x, aux):
-    """p(bit = 1) in 1..4095 (of 4096) at partial byte c0; fills what _update needs."""
+def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nb, nib, slots, vals, x, aux):
+    """p(bit = 1) in 1..4095 (of 4096) at partial byte c0 (nb bits known); fills what _update needs."""
     # context predictors
     slots[0] = P[P_OFF_O0] + c0
     c1 = S[S_C4] & 0xFF
     slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
-    for j in range(NH):
-        slots[2 + j] = G[j] + nib if G[j] >= 0 else -1
     x[0] = 256
-    for j in range(NH + 2):
-        v = np.int64(T[slots[j]]) if slots[j] >= 0 else np.int64(1 << 31)
+    for j in range(2):
+        v = np.int64(T[slots[j]])
         vals[j] = v
         x[1 + j] = ST[v >> 20]
+    for j in range(NH):
+        g = G[j]
+        if g >= 0:
+            slots[2 + j] = g + nib
+            v = np.int64(T[g + nib]) if (T[g] >> nib) & 1 else np.int64(1 << 31)
+        else:
+            slots[2 + j] = -1
+            v = np.int64(1 << 31)
+        vals[2 + j] = v
+        x[3 + j] = ST[v >> 20]
     # match model
     mstate = 0
     mlen = S[S_MLEN]
@@ -268,13 +284,8 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
     x[NH + 4] = 0
     if mlen > 0:
         eb = _byte_at(base, base_len, data, S[S_MPTR]) | 256
-        nbits = 0
-        t = c0
-        while t > 1:
-            t >>= 1
-            nbits += 1
-        if (eb >> (8 - nbits)) == c0:
-            ebit = (eb >> (7 - nbits)) & 1
+        if (eb >> (8 - nb)) == c0:
+            ebit = (eb >> (7 - nb)) & 1
             b = _match_bucket(mlen)
             s = P[P_OFF_MSM] + b * 2 + ebit
             slots[NH + 2] = s
@@ -294,11 +305,6 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
     for j in range(2, 7):
         if vals[j] & 1023:
             known += 1
-    nb = 0
-    t = c0
-    while t > 1:
-        t >>= 1
-        nb += 1
     sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
     da = 0
     db = 0
@@ -319,9 +325,8 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
     s = dm + 2048  # 1..4095
     lo = s >> 7
     w = s & 127
-    c2 = (S[S_C4] >> 8) & 0xFF
     ctx1 = ((c1 << 8) | c0) & ((1 << P[P_A1BITS]) - 1)
-    ctx2 = _h32(c0 | (c1 << 8) | (c2 << 16)) & ((1 << P[P_A2BITS]) - 1)
+    ctx2 = ((S[S_A2] + c0 * 0x9E3779B1) >> 8) & ((1 << P[P_A2BITS]) - 1)
     i1 = P[P_OFF_A1] + ctx1 * 33 + lo
     i2 = P[P_OFF_A2] + ctx2 * 33 + lo
     pa1 = (np.int64(T[i1]) * (128 - w) + np.int64(T[i1 + 1]) * w) >> 11
@@ -337,7 +342,7 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, 
 
 
 @jit(inline=True)
-def _update(T, ov, touched, W, P, RT, S, y, slots, vals, x, aux):
+def _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux):
     """Learn bit y: the predictors, the two mixers, the APMs. Every write into T is first logged
     (index, old value) when there is an undo log (touched not empty)."""
     logging = touched.size > 0
@@ -346,6 +351,17 @@ def _update(T, ov, touched, W, P, RT, S, y, slots, vals, x, aux):
         s = slots[j]
         if s < 0:
             continue
+        if 2 <= j < NH + 2:  # a hashed context: its slot now holds a value of its own
+            g = G[j - 2]
+            tv = np.int64(T[g])
+            bit = 1 << (s - g)
+            if not tv & bit:
+                if logging:
+                    m = S[S_NT]
+                    touched[m] = g
+                    ov[m] = tv
+                    S[S_NT] = m + 1
+                T[g] = tv | bit
         v = vals[j]
         n = v & 1023
         p = v >> 10
@@ -462,11 +478,11 @@ def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, upda
             if k == 7 or k == 3:
                 _groups(T, ov, touched, P, S, H, c0, G, update)
                 nib = 1
-            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, x, aux)
+            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
             y = (c >> k) & 1
             bits += NL[p] if y else NL[4096 - p]
             if update:
-                _update(T, ov, touched, W, P, RT, S, y, slots, vals, x, aux)
+                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
             c0 = (c0 << 1) | y
             nib = (nib << 1) | y
         _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update)
@@ -495,7 +511,7 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
             if k == 7 or k == 3:
                 _groups(T, ov, touched, P, S, H, c0, G, True)
                 nib = 1
-            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nib, slots, vals, x, aux)
+            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
             y = (b >> k) & 1
             q *= (p if y else 4096 - p) / 4096.0
             if k > 0:
@@ -505,7 +521,7 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
                 for i in range(NI):
                     saved[d * NI + i] = W[rows[d] + i]
                     saved[(d + 1) * NI + i] = W[rows[d + 1] + i]
-                _update(T, ov, touched, W, P, RT, S, y, slots, vals, x, aux)
+                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
             c0 = (c0 << 1) | y
             nib = (nib << 1) | y
         out[b] = q
@@ -626,9 +642,9 @@ DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, 
 
 
 def _max_writes(n_bytes):
-    """At most this many writes into T while coding n_bytes (per bit: the predictors, two APMs;
-    per byte: two groups of 16 per hashed context, the match table)."""
-    return n_bytes * (8 * (NH + 3 + 2) + 2 * 16 * NH + 1) + 16
+    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
+    valid bits, two APMs; per byte: two group tags per hashed context, the match table)."""
+    return n_bytes * (8 * (2 * NH + 3 + 2) + 2 * NH + 1) + 16
 
 
 def _as_byte_list(texts):
