@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ncd._native import mix
-from ncd._native.mix import MixModel, adaptive_code_lengths, joint_code_lengths
+from ncd._native.mix import MixModel, adaptive_code_lengths, code_lengths_per_model, joint_code_lengths
 from ncd.coding import decode, encode, ideal_code_length
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,6 +161,20 @@ def test_adaptive_scoring_leaves_the_model_unchanged():
     m.distribution(tests[0][:20])
     m.distribution(b"zz")  # a prefix that does not extend the last: the session is undone and restarted
     np.testing.assert_array_equal(m.T, T)
+
+
+@pytest.mark.parametrize("adapt", [True, False])
+def test_several_models_on_python_threads(adapt):
+    models = [_trained(12, _news(40)), _trained(13, _news(60)[::-1]), _trained(10)]
+    before = [m.T.copy() for m in models]
+    tests = _news(17) + [b""]
+    want = np.column_stack([m.code_lengths(tests, adapt=adapt) for m in models])
+    np.testing.assert_array_equal(code_lengths_per_model(models, tests, n_threads=1, adapt=adapt), want)
+    np.testing.assert_array_equal(code_lengths_per_model(models, tests, n_threads=3, adapt=adapt), want)
+    for m, T in zip(models, before):
+        np.testing.assert_array_equal(m.T, T)
+    with pytest.raises(ValueError, match="appears twice"):
+        code_lengths_per_model([models[0], models[0]], tests)
 
 
 def test_adapting_helps_on_a_text_that_repeats_itself():

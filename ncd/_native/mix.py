@@ -44,7 +44,7 @@ import numpy as np
 
 from .runtime import USE_NUMBA, Threads, jit, pack, prange
 
-__all__ = ["MixModel", "adaptive_code_lengths", "joint_code_lengths", "table_bits"]
+__all__ = ["MixModel", "adaptive_code_lengths", "code_lengths_per_model", "joint_code_lengths", "table_bits"]
 
 # -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
 
@@ -585,6 +585,24 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
             _undo(Tb, ov, touched, S)
 
 
+@jit(nogil=True)
+def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log_size, out):
+    """_score on one thread with no copy of T (adapt: T is changed and put back after each text);
+    it releases the GIL, so several models can be scored by Python threads side by side."""
+    S = np.zeros(S_SIZE, dtype=np.int64)
+    H = np.zeros(NH, dtype=np.int64)
+    size = log_size if adapt else 0
+    ov = np.zeros(size, dtype=np.int64)
+    touched = np.zeros(size, dtype=np.int64)
+    Wl = W.copy()
+    for t in range(off.size - 1):
+        _start(S, H, base_len)
+        if adapt:
+            Wl[:] = W
+        out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov, touched, adapt)
+        _undo(T, ov, touched, S)
+
+
 @jit(parallel=True)
 def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out):
     """out[t] = bits of text t coded adaptively from an empty model whose hashed tables have
@@ -776,6 +794,41 @@ class MixModel:
         _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, self.base, self.base_len, data, ses["S"], ses["H"],
                       ses["ov"], ses["touched"], out)
         return out
+
+
+def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
+    """Bits of each text under each trained model: ndarray of shape (len(texts), len(models)).
+
+    The same numbers as ``[m.code_lengths(texts, adapt=adapt) for m in models]``, computed with up
+    to n_threads Python threads, one model at a time per thread (the kernels release the GIL): no
+    model's tables are copied, unlike :meth:`MixModel.code_lengths` with several threads. A model
+    must not appear twice in ``models`` (its tables are changed and put back while it is scored).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len({id(m) for m in models}) != len(models):
+        raise ValueError("code_lengths_per_model: a model appears twice in models; score it once.")
+    texts = _as_byte_list(texts)
+    data, off = pack(texts)
+    out = np.zeros((len(models), len(texts)))
+    if not texts or not models:
+        return out.T.copy()
+    log_size = _max_writes(int(np.diff(off).max()))
+
+    def one(k):
+        m = models[k]
+        m._ensure()
+        m._session = None  # its tables are about to change (and be put back)
+        _score_serial(m.T, m.W, m.P, ST, SQ, m.RT, NL, m.base, m.base_len, data, off, bool(adapt), log_size, out[k])
+
+    workers = max(1, min(int(n_threads), len(models)))
+    if workers == 1 or not USE_NUMBA:
+        for k in range(len(models)):
+            one(k)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(one, range(len(models))))
+    return out.T.copy()
 
 
 def _settings_array(settings, bits=10):
