@@ -2,23 +2,25 @@
 
 Each byte is coded as 8 binary decisions, most significant bit first; ``c0`` is the partial byte
 (1, then 2 or 3, ..., up to 255: a leading 1 and the bits known so far). For every bit several
-*inputs* each give a probability that the bit is 1, an online logistic mixer combines them and two
-adaptive probability maps refine the result:
+*inputs* each give a probability that the bit is 1, an online logistic mixer combines them and an
+adaptive probability map refines the result:
 
 * **context predictors**: an adaptive probability per (context, c0), 22-bit probability and a
   10-bit count in one uint32; it moves towards the coded bit at the rate ``1 / (n + delta)``
   (n = times seen, up to ``limit``: a running average first, an exponential average after).
-  Contexts: the bytes before of orders 0 and 1 (direct tables), orders 2 to 6 (hashed), the
-  current word (letters, digits and bytes >= 0x80, ASCII case-folded) and the previous word with
-  the current one (hashed). A hashed context owns a group of 16 slots per nibble (the slot is the
-  hash of the context and the nibble's first bits, then the bits known within the nibble), so one
-  byte touches two cache lines per context.
+  Contexts: the bytes before of orders 0 and 1 (direct tables), orders 2 to 6 and 8 (hashed), the
+  current word (letters, digits and bytes >= 0x80, ASCII case-folded; with the byte before) and
+  the previous word with the current one (hashed). A hashed context owns a group of 16 slots per
+  nibble, one cache line: a tag and which slots are valid, then the predictors of the nibble's 15
+  bit positions; a context sits in one of two groups, and takes over the less used one when
+  neither is its own. So one byte touches two cache lines per hashed context.
 * **match model**: the longest earlier occurrence of the last ``min_match`` bytes (found through a
   hash of them, checked backwards) predicts the bit of the byte that followed; its strength is an
   adaptive predictor per (match-length bucket, expected bit), plus a signed length input.
 * **mixer**: inputs ``st(p) = ln(p / (1 - p))`` (fixed point, 8 fractional bits, clipped to +-2047),
-  two weight sets chosen by small contexts (c0; match state with the byte before), each
-  ``squash(sum w_i st_i)`` trained by ``w_i += lr * err * st_i``; their stretches averaged.
+  two weight sets chosen by small contexts (c0; how many of orders 2-6 are known x match state x
+  bit position), each ``squash(sum w_i st_i)`` trained by ``w_i += lr * err * st_i``; their
+  stretches averaged.
 * **APM / SSE**: the mixed probability refined by an order-1 map (the byte before and c0) with
   interpolation between 33 buckets of its stretch; the output is 1/4 mixer, 3/4 map. (A second,
   order-2 map gained 0.06% on held-out AG News training texts for a cache miss per bit: left out.)
@@ -50,9 +52,8 @@ __all__ = ["MixModel", "adaptive_code_lengths", "code_lengths_per_model", "joint
 # -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
 
 M32 = 0xFFFFFFFF
-NH = 7            # hashed contexts: orders 2..6, word, previous word + word
-NI = 13           # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length), order-1 run
-ORDER1_RUN = 12
+NH = 8            # hashed contexts: orders 2..6, word, previous word + word, order 8
+NI = NH + 5       # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length)
 
 # scalar state of one text being coded (int64 array S)
 S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE = range(9)
@@ -207,6 +208,7 @@ def _contexts(S, H):
     w0 = S[S_W0]
     H[5] = _h32((w0 * 0x1F + (c4 & 0xFF) + 0x700) & 0xFFFFFFFF)
     H[6] = _h32((_h32(S[S_W1] ^ 0x5555) + w0 * 0x25) & 0xFFFFFFFF)
+    H[7] = _h32(((h4 + c8 * 3) & 0xFFFFFFFF) ^ 0x5A5A5A)
 
 
 @jit(inline=True)
@@ -290,10 +292,6 @@ def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nb, nib, slots, va
             ml = mlen if mlen < 32 else 32
             x[NH + 4] = ml * 32 if ebit else -ml * 32
             mstate = 1 if mlen < 16 else (2 if mlen < 32 else 3)
-    # order-1 run: how sure the order-1 predictor is, by its count
-    v1 = vals[1]
-    n1 = v1 & 1023
-    x[ORDER1_RUN] = 0 if n1 == 0 else (ST[v1 >> 20] * (n1 if n1 < 8 else 8)) >> 3
     # two mixers
     sa = c0 * NI
     known = 0
