@@ -13,7 +13,9 @@ One model per class, trained on that class's texts of the 5,000 AG News training
 
 Also: the fit time of the 4 class models (5,000 texts), scoring speed with --threads threads
 (test texts per second against all 4 classes, and texts x classes per second), and the accuracy
-of argmin over the classes' code lengths. Writes mix_bits.json/.md next to this script.
+of argmin over the classes' code lengths. Last, the memory of 431 class models (UDHR language ID,
+default settings: the tables are sized to each class's training text). Writes mix_bits.json/.md
+next to this script.
 """
 
 import argparse
@@ -105,6 +107,21 @@ def main():
     rows.append({"model": "ppmd6", "bits_per_byte": None,
                  "bits_per_byte_ppmd_sample": float(np.sum(ppmd_bits) / sample_bytes), "accuracy_argmin": None})
 
+    start = time.perf_counter()
+    u_texts, u_labels = read_split("udhr_langid", "train")
+    u_by = {}
+    for t, y in zip(u_texts, u_labels):
+        u_by.setdefault(y, []).append(t.encode("utf-8"))
+    u_bytes, u_bits = 0, {}
+    for texts in u_by.values():
+        m = MixModel()
+        m.add(texts)
+        u_bytes += m.nbytes
+        u_bits[m.bits] = u_bits.get(m.bits, 0) + 1
+        del m
+    udhr = {"models": len(u_by), "total_gib": u_bytes / 2**30, "fit_seconds": time.perf_counter() - start,
+            "models_by_table_bits": dict(sorted(u_bits.items()))}
+
     by = {r["model"]: r for r in rows}
     n = len(test)
     result = {
@@ -126,6 +143,7 @@ def main():
         "text_class_pairs_per_s": {"mix": 4 * n / score_s[True], "mix_frozen": 4 * n / score_s[False]},
         "text_class_pairs_per_cpu_second": {"mix": 4 * n / score_cpu[True], "mix_frozen": 4 * n / score_cpu[False]},
         "cm3_fit_seconds": cm_fit_s,
+        "udhr_431_models": udhr,
         "ppmd_seconds": ppmd_s,
     }
     lines = [
@@ -155,6 +173,10 @@ def main():
         f"cm3 {n / cm_score_s:,.0f}. Per CPU-second, texts x classes coded: mix {4 * n / score_cpu[True]:,.0f} "
         f"(adapt), {4 * n / score_cpu[False]:,.0f} (frozen). "
         f"Model size per class: {max(result['model_mbytes'].values()):.0f} MiB at most.",
+        "",
+        f"UDHR: {udhr['models']} class models (default settings) hold {udhr['total_gib']:.2f} GiB in all "
+        f"(tables of 2^bits slots: {udhr['models_by_table_bits']} models by bits); fitting them took "
+        f"{udhr['fit_seconds']:.0f} s.",
         "",
         f"Machine: {result['machine']['cores']} cores, {result['machine']['cpu']}; load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (the machine is shared: timings are noisy).",
