@@ -33,17 +33,21 @@ __all__ = ["USE_NUMBA", "numba", "prange", "jit", "Threads", "pack", "check_cach
 USE_NUMBA = numba is not None and not os.environ.get("NCD_NO_NUMBA")
 
 
-def jit(func=None, *, parallel=False, inline=False, cache=True):
+def jit(func=None, *, parallel=False, inline=False, cache=True, nogil=False):
     """Compile ``func`` with numba (``njit``), or return it as it is when :data:`USE_NUMBA` is false.
 
     ``inline=True`` asks numba to inline a small helper into its callers. ``cache=False`` is for
-    kernels that hold addresses valid in one process only (libz's functions).
+    kernels that hold addresses valid in one process only (libz's functions). ``nogil=True``
+    releases the GIL while the kernel runs, so Python threads can run serial kernels side by side
+    (on different data: numba's parallel loops are for one kernel's own work).
     """
     if func is None:
-        return lambda f: jit(f, parallel=parallel, inline=inline, cache=cache)
+        return lambda f: jit(f, parallel=parallel, inline=inline, cache=cache, nogil=nogil)
     if not USE_NUMBA:
         return func
     options = {"cache": cache}
+    if nogil:
+        options["nogil"] = True
     if parallel:
         options["parallel"] = True
     if inline:

@@ -1,0 +1,869 @@
+"""A context-mixing code-length model of bytes (the PAQ / lpaq family idea; our own implementation).
+
+Each byte is coded as 8 binary decisions, most significant bit first; ``c0`` is the partial byte
+(1, then 2 or 3, ..., up to 255: a leading 1 and the bits known so far). For every bit several
+*inputs* each give a probability that the bit is 1, an online logistic mixer combines them and an
+adaptive probability map refines the result:
+
+* **context predictors**: an adaptive probability per (context, c0), 22-bit probability and a
+  10-bit count in one uint32; it moves towards the coded bit at the rate ``1 / (n + delta)``
+  (n = times seen, up to ``limit``: a running average first, an exponential average after).
+  Contexts: the bytes before of orders 0 and 1 (direct tables), orders 2 to 6 and 8 (hashed), the
+  current word (letters, digits and bytes >= 0x80, ASCII case-folded; with the byte before) and
+  the previous word with the current one (hashed). A hashed context owns a group of 16 slots per
+  nibble, one cache line: a tag and which slots are valid, then the predictors of the nibble's 15
+  bit positions; a context sits in one of two groups, and takes over the less used one when
+  neither is its own. So one byte touches two cache lines per hashed context.
+* **match model**: the longest earlier occurrence of the last ``min_match`` bytes (found through a
+  hash of them, checked backwards) predicts the bit of the byte that followed; its strength is an
+  adaptive predictor per (match-length bucket, expected bit), plus a signed length input.
+* **mixer**: inputs ``st(p) = ln(p / (1 - p))`` (fixed point, 8 fractional bits, clipped to +-2047),
+  two weight sets chosen by small contexts (c0; how many of orders 2-6 are known x match state x
+  bit position), each ``squash(sum w_i st_i)`` trained by ``w_i += lr * err * st_i``; their
+  stretches averaged.
+* **APM / SSE**: the mixed probability refined by an order-1 map (the byte before and c0) with
+  interpolation between 33 buckets of its stretch; the output is 1/4 mixer, 3/4 map. (A second,
+  order-2 map gained 0.06% on held-out AG News training texts for a cache miss per bit: left out.)
+
+Everything is integer arithmetic (the probability coded is a multiple of 2^-12, clipped to
+[1, 4095] / 4096), so the compiled kernels and their plain-Python twins agree exactly, and the
+model is deterministic. The code length of a bit is ``-log2 p`` in float64 from a table.
+
+All adaptive state sits in one uint32 array ``T`` (its layout in the int64 array ``P``) and the
+mixer weights in an int64 array ``W``. Scoring a text "adaptively" after training learns as it
+codes and then puts everything back: every write into ``T`` is logged first (index, old value) and
+undone after the text, newest first; the mixer weights are a per-text copy. Thread 0 works on
+``T`` itself, every other thread on its own copy of it, so texts are scored independently of each
+other and of the number of threads, and the trained arrays end byte-identical. Each text starts
+from an empty byte history (contexts see NUL bytes before the start), as in the order-k context
+model of ``ncd._kernels``.
+
+This module imports numpy and the native runtime only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .runtime import USE_NUMBA, Threads, jit, pack, prange
+
+__all__ = ["MixModel", "adaptive_code_lengths", "code_lengths_per_model", "joint_code_lengths", "table_bits"]
+
+# -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
+
+M32 = 0xFFFFFFFF
+NH = 8            # hashed contexts: orders 2..6, word, previous word + word, order 8
+NI = NH + 5       # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length)
+
+# scalar state of one text being coded (int64 array S)
+S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE = range(9)
+S_SIZE = 9
+
+# layout and settings (int64 array P)
+(P_BITS, P_OFF_H, P_OFF_O0, P_OFF_O1, P_OFF_MH, P_MBITS, P_OFF_MSM, P_OFF_A1, P_A1BITS,
+ P_SIZE, P_MINLEN, P_LIMIT, P_LR, P_ARATE, P_WOFF_B, P_WSIZE, P_W0, P_APMW) = range(18)
+P_LEN = 18
+
+# aux per bit (int64 array X): the values the update needs
+X_PA, X_PB, X_A1, X_AW, X_MIXSET_A, X_MIXSET_B, X_P = range(7)
+X_LEN = 7
+
+N_MSM = 64        # match predictor: 32 length buckets x expected bit
+N_SETS_B = 6 * 4 * 8  # mixer B's weight sets: known orders (0-5) x match state (0-3) x bit position
+
+
+def _squash_table():
+    x = np.arange(-2047, 2048, dtype=np.float64)
+    p = np.rint(4096.0 / (1.0 + np.exp(-x / 256.0))).astype(np.int64)
+    return np.clip(p, 1, 4095)
+
+
+def _stretch_table():
+    # the inverse of squash: for every p the x whose squash is nearest from below
+    sq = _squash_table()
+    out = np.empty(4096, dtype=np.int64)
+    xs = np.arange(-2047, 2048)
+    for p in range(4096):
+        k = np.searchsorted(sq, p, side="left")  # first x with squash(x) >= p
+        out[p] = xs[min(k, xs.size - 1)]
+    return out
+
+
+SQ = _squash_table()                      # SQ[x + 2047] = 4096 / (1 + e^(-x/256)), in [1, 4095]
+ST = _stretch_table()                     # ST[p] ~ 256 ln(p / (4096 - p)), in [-2047, 2047]
+NL = np.empty(4097)                       # NL[p] = -log2(p / 4096): the cost of a bit coded with p
+NL[0] = 0.0
+NL[1:] = -np.log2(np.arange(1, 4097) / 4096.0)
+
+
+def rate_table(delta=1.5):
+    """RT[n] = 2^16 / (n + delta): the step of a predictor seen n times."""
+    return np.array([int(65536 / (n + delta)) for n in range(1024)], dtype=np.int64)
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+@jit(inline=True)
+def _h32(x):
+    """A 32-bit mix of a non-negative int below 2^32 (products stay below 2^63)."""
+    x = (x * 0x5BD1E995) & 0xFFFFFFFF
+    x ^= x >> 15
+    x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
+    x ^= x >> 13
+    return x
+
+
+@jit(inline=True)
+def _byte_at(base, base_len, data, p):
+    """The byte at absolute position p: the trained history, then the text being coded."""
+    if p < base_len:
+        return np.int64(base[p])
+    return np.int64(data[p - base_len])
+
+
+@jit(inline=True)
+def _match_bucket(mlen):
+    if mlen < 16:
+        return mlen
+    b = 16 + ((mlen - 16) >> 2)
+    return b if b < 32 else 31
+
+
+# -- layout ---------------------------------------------------------------------------------------
+
+def table_bits(n_bytes, memory=22, per_byte=8):
+    """Bits of each hashed table for n_bytes of training text: log2(per_byte * n_bytes) rounded up,
+    at least 10 and at most ``memory``."""
+    need = max(1, int(per_byte * n_bytes))
+    bits = int(np.ceil(np.log2(need)))
+    return int(min(max(bits, 10), memory))
+
+
+@jit
+def _layout(bits, minlen, limit, lr, arate, w0, apmw, P):
+    """Fill P with the layout of T and W for hashed tables of 2^bits slots; returns T's size."""
+    P[P_BITS] = bits
+    off = 0
+    P[P_OFF_H] = off
+    off += NH << bits
+    P[P_OFF_O0] = off
+    off += 256
+    P[P_OFF_O1] = off
+    off += 65536
+    mbits = bits - 2 if bits - 2 > 10 else 10
+    P[P_MBITS] = mbits
+    P[P_OFF_MH] = off
+    off += 1 << mbits
+    P[P_OFF_MSM] = off
+    off += N_MSM
+    a1 = 16 if bits >= 19 else bits - 3
+    P[P_A1BITS] = a1
+    P[P_OFF_A1] = off
+    off += 33 << a1
+    P[P_SIZE] = off
+    P[P_MINLEN] = minlen
+    P[P_LIMIT] = limit
+    P[P_LR] = lr
+    P[P_ARATE] = arate
+    P[P_WOFF_B] = 256 * NI
+    P[P_WSIZE] = 256 * NI + N_SETS_B * NI
+    P[P_W0] = w0
+    P[P_APMW] = apmw
+    return off
+
+
+@jit
+def _init_tables(P, SQ, T, W):
+    """Empty model: predictors at p = 1/2 seen 0 times, no match positions, the APM the identity."""
+    for i in range(P[P_OFF_MH]):
+        T[i] = np.uint32(1 << 31)
+    for i in range(P[P_OFF_MH], P[P_OFF_MSM]):
+        T[i] = 0
+    for i in range(P[P_OFF_MSM], P[P_OFF_A1]):
+        T[i] = np.uint32(1 << 31)
+    for i in range(P[P_OFF_A1], P[P_SIZE]):
+        j = (i - P[P_OFF_A1]) % 33
+        v = (j - 16) * 128
+        v = -2047 if v < -2047 else (2047 if v > 2047 else v)
+        T[i] = SQ[v + 2047] * 16
+    for i in range(W.size):
+        W[i] = P[P_W0]
+    for s in range(256 + N_SETS_B):
+        W[s * NI] = 0  # the bias input starts with no weight
+
+
+# -- one text: contexts, prediction, update ---------------------------------------------------------
+
+@jit(inline=True)
+def _contexts(S, H):
+    """The context hashes of the next byte from the bytes before it (S's history and words)."""
+    c4 = S[S_C4]
+    c8 = S[S_C8]
+    h4 = _h32(c4)
+    H[0] = _h32((c4 & 0xFFFF) | 0x20000)
+    H[1] = _h32((c4 & 0xFFFFFF) | 0x3000000)
+    H[2] = h4
+    H[3] = _h32((h4 + (c8 & 0xFF) * 0x10001 + 5) & 0xFFFFFFFF)
+    H[4] = _h32((h4 + (c8 & 0xFFFF) * 0x3F + 0x6000000) & 0xFFFFFFFF)
+    w0 = S[S_W0]
+    H[5] = _h32((w0 * 0x1F + (c4 & 0xFF) + 0x700) & 0xFFFFFFFF)
+    H[6] = _h32((_h32(S[S_W1] ^ 0x5555) + w0 * 0x25) & 0xFFFFFFFF)
+    H[7] = _h32(((h4 + c8 * 3) & 0xFFFFFFFF) ^ 0x5A5A5A)
+
+
+@jit(inline=True)
+def _groups(T, ov, touched, P, S, H, c0, G, update):
+    """The first slot of each hashed context's 16-slot group for the nibble that starts at c0.
+
+    Slot 0 of a group holds a 15-bit tag of its (context, nibble start) in bits 16-30 and, in bits
+    1-15, which of the 15 other slots (the predictors of the nibble's bits) hold a value of this
+    context: the others read as fresh predictors. A context may sit in one of two groups (b and
+    b ^ 16); when neither has its tag, the one whose first predictor has seen fewer bits is taken
+    over (one write: the new tag, no valid slot), or when not learning (update false),
+    G[j] = -1: an unseen context.
+    """
+    bits = P[P_BITS]
+    mask = ((1 << bits) - 1) & ~15
+    logging = touched.size > 0
+    for j in range(NH):
+        full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
+        tag = (full >> 17) | 1  # 1..0x7FFF: never the 0x8000 of an empty group (1 << 31)
+        b0 = P[P_OFF_H] + (j << bits) + (full & mask)
+        b1 = b0 ^ 16
+        t0 = np.int64(T[b0])
+        t1 = np.int64(T[b1])
+        if (t0 >> 16) == tag:
+            G[j] = b0
+        elif (t1 >> 16) == tag:
+            G[j] = b1
+        elif not update:
+            G[j] = -1
+        else:
+            n0 = (np.int64(T[b0 + 1]) & 1023) if (t0 >> 1) & 1 else 0
+            n1 = (np.int64(T[b1 + 1]) & 1023) if (t1 >> 1) & 1 else 0
+            b = b0 if n0 <= n1 else b1
+            if logging:
+                m = S[S_NT]
+                touched[m] = b
+                ov[m] = T[b]
+                S[S_NT] = m + 1
+            T[b] = tag << 16
+            G[j] = b
+
+
+@jit(inline=True)
+def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nb, nib, slots, vals, x, aux):
+    """p(bit = 1) in 1..4095 (of 4096) at partial byte c0 (nb bits known); fills what _update needs."""
+    # context predictors
+    slots[0] = P[P_OFF_O0] + c0
+    c1 = S[S_C4] & 0xFF
+    slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
+    x[0] = 256
+    for j in range(2):
+        v = np.int64(T[slots[j]])
+        vals[j] = v
+        x[1 + j] = ST[v >> 20]
+    for j in range(NH):
+        g = G[j]
+        if g >= 0:
+            slots[2 + j] = g + nib
+            v = np.int64(T[g + nib]) if (T[g] >> nib) & 1 else np.int64(1 << 31)
+        else:
+            slots[2 + j] = -1
+            v = np.int64(1 << 31)
+        vals[2 + j] = v
+        x[3 + j] = ST[v >> 20]
+    # match model
+    mstate = 0
+    mlen = S[S_MLEN]
+    slots[NH + 2] = -1
+    x[NH + 3] = 0
+    x[NH + 4] = 0
+    if mlen > 0:
+        eb = _byte_at(base, base_len, data, S[S_MPTR]) | 256
+        if (eb >> (8 - nb)) == c0:
+            ebit = (eb >> (7 - nb)) & 1
+            b = _match_bucket(mlen)
+            s = P[P_OFF_MSM] + b * 2 + ebit
+            slots[NH + 2] = s
+            v = np.int64(T[s])
+            vals[NH + 2] = v
+            x[NH + 3] = ST[v >> 20]
+            ml = mlen if mlen < 32 else 32
+            x[NH + 4] = ml * 32 if ebit else -ml * 32
+            mstate = 1 if mlen < 16 else (2 if mlen < 32 else 3)
+    # two mixers
+    sa = c0 * NI
+    known = 0
+    for j in range(2, 7):
+        if vals[j] & 1023:
+            known += 1
+    sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
+    da = 0
+    db = 0
+    for i in range(NI):
+        da += W[sa + i] * x[i]
+        db += W[sb + i] * x[i]
+    da >>= 16
+    db >>= 16
+    da = -2047 if da < -2047 else (2047 if da > 2047 else da)
+    db = -2047 if db < -2047 else (2047 if db > 2047 else db)
+    aux[X_PA] = SQ[da + 2047]
+    aux[X_PB] = SQ[db + 2047]
+    aux[X_MIXSET_A] = sa
+    aux[X_MIXSET_B] = sb
+    dm = (da + db) >> 1
+    pm = SQ[dm + 2047]
+    # the APM: order 1, interpolating between 33 buckets of the stretch
+    s = dm + 2048  # 1..4095
+    lo = s >> 7
+    w = s & 127
+    ctx1 = ((c1 << 8) | c0) & ((1 << P[P_A1BITS]) - 1)
+    i1 = P[P_OFF_A1] + ctx1 * 33 + lo
+    pa1 = (np.int64(T[i1]) * (128 - w) + np.int64(T[i1 + 1]) * w) >> 11
+    aux[X_A1] = i1
+    aux[X_AW] = w
+    aw = P[P_APMW]
+    p = (pm * (16 - aw) + pa1 * aw) >> 4
+    p = 1 if p < 1 else (4095 if p > 4095 else p)
+    aux[X_P] = p
+    return p
+
+
+@jit(inline=True)
+def _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux):
+    """Learn bit y: the predictors, the two mixers, the APM. Every write into T is first logged
+    (index, old value) when there is an undo log (touched not empty)."""
+    logging = touched.size > 0
+    limit = P[P_LIMIT]
+    for j in range(NH + 3):
+        s = slots[j]
+        if s < 0:
+            continue
+        if 2 <= j < NH + 2:  # a hashed context: its slot now holds a value of its own
+            g = G[j - 2]
+            tv = np.int64(T[g])
+            bit = 1 << (s - g)
+            if not tv & bit:
+                if logging:
+                    m = S[S_NT]
+                    touched[m] = g
+                    ov[m] = tv
+                    S[S_NT] = m + 1
+                T[g] = tv | bit
+        v = vals[j]
+        n = v & 1023
+        p = v >> 10
+        p += (((y << 22) - p) * RT[n]) >> 16
+        p = 0 if p < 0 else (4194303 if p > 4194303 else p)
+        if n < limit:
+            n += 1
+        if logging:  # (written out: numba's inlining of a helper that writes arrays is slow here)
+            m = S[S_NT]
+            touched[m] = s
+            ov[m] = T[s]
+            S[S_NT] = m + 1
+        T[s] = (p << 10) | n
+    lr = P[P_LR]
+    ea = ((y << 12) - aux[X_PA]) * lr
+    eb = ((y << 12) - aux[X_PB]) * lr
+    sa = aux[X_MIXSET_A]
+    sb = aux[X_MIXSET_B]
+    for i in range(NI):
+        W[sa + i] += (x[i] * ea) >> 16
+        W[sb + i] += (x[i] * eb) >> 16
+    rate = P[P_ARATE]
+    w = aux[X_AW]
+    i = aux[X_A1] + (1 if w >= 64 else 0)  # the nearer of the two buckets
+    a = np.int64(T[i])
+    a += ((y << 16) - a) >> rate
+    if logging:
+        m = S[S_NT]
+        touched[m] = i
+        ov[m] = T[i]
+        S[S_NT] = m + 1
+    T[i] = a
+
+
+@jit(inline=True)
+def _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update):
+    """After byte c: history, words, match model, the next byte's contexts."""
+    S[S_C8] = ((S[S_C8] << 8) | (S[S_C4] >> 24)) & 0xFFFFFFFF
+    S[S_C4] = ((S[S_C4] << 8) | c) & 0xFFFFFFFF
+    f = c + 32 if 65 <= c <= 90 else c
+    if (97 <= f <= 122) or (48 <= f <= 57) or f >= 128:
+        S[S_W0] = ((S[S_W0] + f + 1) * 0x2C1B3C6D) & 0xFFFFFFFF
+    elif S[S_W0] != 0:
+        S[S_W1] = S[S_W0]
+        S[S_W0] = 0
+    i = S[S_I]  # index of c in the text
+    S[S_I] = i + 1
+    nxt = S[S_BASE] + i + 1  # absolute position of the next byte
+    mlen = S[S_MLEN]
+    if mlen > 0:
+        if _byte_at(base, base_len, data, S[S_MPTR]) == c:
+            S[S_MLEN] = mlen + 1 if mlen < 65535 else mlen
+            S[S_MPTR] += 1
+        else:
+            S[S_MLEN] = 0
+    minlen = P[P_MINLEN]
+    if i + 1 >= minlen:
+        if minlen <= 4:
+            key = S[S_C4] & ((1 << (8 * minlen)) - 1)
+        else:
+            key = _h32(S[S_C4]) ^ (S[S_C8] & ((1 << (8 * (minlen - 4))) - 1))
+        slot = P[P_OFF_MH] + (_h32(key & 0xFFFFFFFF) & ((1 << P[P_MBITS]) - 1))
+        if S[S_MLEN] == 0:
+            cand = np.int64(T[slot]) - 1
+            if cand > 0:
+                n = 0
+                while n < 32 and cand - n - 1 >= 0 and n < i + 1:
+                    if _byte_at(base, base_len, data, cand - n - 1) != _byte_at(base, base_len, data, nxt - n - 1):
+                        break
+                    n += 1
+                if n >= minlen:
+                    S[S_MLEN] = n
+                    S[S_MPTR] = cand
+        if update:
+            if touched.size > 0:
+                m = S[S_NT]
+                touched[m] = slot
+                ov[m] = T[slot]
+                S[S_NT] = m + 1
+            T[slot] = nxt + 1
+    _contexts(S, H)
+
+
+@jit
+def _start(S, H, base_start):
+    """A fresh text whose first byte has absolute position base_start."""
+    for k in range(S_SIZE):
+        S[k] = 0
+    S[S_BASE] = base_start
+    _contexts(S, H)
+
+
+@jit
+def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, update):
+    """Code data[S[S_I]:] continuing the text state S; returns the bits (sum of -log2 p).
+
+    update=False: a frozen model. update=True: the model learns as it codes, writing into T and W,
+    logging every write into T first when there is an undo log (touched, ov not empty).
+    """
+    G = np.zeros(NH, dtype=np.int64)
+    slots = np.zeros(NH + 3, dtype=np.int64)
+    vals = np.zeros(NH + 3, dtype=np.int64)
+    x = np.zeros(NI, dtype=np.int64)
+    aux = np.zeros(X_LEN, dtype=np.int64)
+    bits = 0.0
+    for i in range(S[S_I], data.size):
+        c = np.int64(data[i])
+        c0 = 1
+        nib = 1
+        for k in range(7, -1, -1):
+            if k == 7 or k == 3:
+                _groups(T, ov, touched, P, S, H, c0, G, update)
+                nib = 1
+            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
+            y = (c >> k) & 1
+            bits += NL[p] if y else NL[4096 - p]
+            if update:
+                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
+            c0 = (c0 << 1) | y
+            nib = (nib << 1) | y
+        _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update)
+    return bits
+
+
+@jit
+def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, out):
+    """out[b] = p(next byte = b) at the state S, H: the product of the probabilities of b's 8 bits
+    as _code codes them, learning after each bit (the later bits of a byte see the earlier ones),
+    every change undone after each b. T's writes go through the undo log (touched, ov: room for 8
+    more bits), the mixer rows are saved and put back here; T and W end as they started."""
+    G = np.zeros(NH, dtype=np.int64)
+    slots = np.zeros(NH + 3, dtype=np.int64)
+    vals = np.zeros(NH + 3, dtype=np.int64)
+    x = np.zeros(NI, dtype=np.int64)
+    aux = np.zeros(X_LEN, dtype=np.int64)
+    rows = np.zeros(14, dtype=np.int64)
+    saved = np.zeros(14 * NI, dtype=np.int64)
+    mark = S[S_NT]
+    for b in range(256):
+        q = 1.0
+        c0 = 1
+        nib = 1
+        for k in range(7, -1, -1):
+            if k == 7 or k == 3:
+                _groups(T, ov, touched, P, S, H, c0, G, True)
+                nib = 1
+            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
+            y = (b >> k) & 1
+            q *= (p if y else 4096 - p) / 4096.0
+            if k > 0:
+                d = 2 * (7 - k)
+                rows[d] = aux[X_MIXSET_A]
+                rows[d + 1] = aux[X_MIXSET_B]
+                for i in range(NI):
+                    saved[d * NI + i] = W[rows[d] + i]
+                    saved[(d + 1) * NI + i] = W[rows[d + 1] + i]
+                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
+            c0 = (c0 << 1) | y
+            nib = (nib << 1) | y
+        out[b] = q
+        for d in range(13, -1, -1):
+            for i in range(NI):
+                W[rows[d] + i] = saved[d * NI + i]
+        for m in range(S[S_NT] - 1, mark - 1, -1):
+            T[touched[m]] = ov[m]
+        S[S_NT] = mark
+
+
+@jit
+def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
+    """Code texts data[off[t]:off[t+1]] in order, learning; base[:base_len] is the history before
+    them and base[base_len:] must already hold data (the texts appended). out[t] = bits of text t."""
+    S = np.zeros(S_SIZE, dtype=np.int64)
+    H = np.zeros(NH, dtype=np.int64)
+    ov = np.zeros(0, dtype=np.int64)
+    touched = np.zeros(0, dtype=np.int64)
+    for t in range(off.size - 1):
+        start = base_len + off[t]
+        _start(S, H, start)
+        out[t] = _code(T, W, P, ST, SQ, RT, NL, base, start, base[start:base_len + off[t + 1]], S, H,
+                       ov, touched, True)
+
+
+@jit(inline=True)
+def _undo(T, ov, touched, S):
+    """Put back what the undo log says, newest first."""
+    for k in range(S[S_NT] - 1, -1, -1):
+        T[touched[k]] = ov[k]
+    S[S_NT] = 0
+
+
+@jit(parallel=True)
+def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, log_size, out):
+    """out[t] = bits of text t coded after the trained state (T, W, base), each text on its own.
+
+    adapt: the model learns as it codes the text, and an undo log puts the tables back after it;
+    block 0 works on T itself, every other block on its own copy made before any of them starts.
+    Else frozen: nothing is written. Either way the result of a text depends on nothing else.
+    """
+    n = off.size - 1
+    copies = np.empty((n_blocks - 1 if adapt else 0, T.size), dtype=np.uint32)
+    for k in range(copies.shape[0]):
+        copies[k, :] = T
+    for blk in prange(n_blocks):
+        Tb = T if blk == 0 or not adapt else copies[blk - 1]
+        S = np.zeros(S_SIZE, dtype=np.int64)
+        H = np.zeros(NH, dtype=np.int64)
+        size = log_size if adapt else 0
+        ov = np.zeros(size, dtype=np.int64)
+        touched = np.zeros(size, dtype=np.int64)
+        Wl = W.copy()
+        for t in range(blk, n, n_blocks):
+            _start(S, H, base_len)
+            if adapt:
+                Wl[:] = W
+            out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H,
+                           ov, touched, adapt)
+            _undo(Tb, ov, touched, S)
+
+
+@jit(nogil=True)
+def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log_size, out):
+    """_score on one thread with no copy of T (adapt: T is changed and put back after each text);
+    it releases the GIL, so several models can be scored by Python threads side by side."""
+    S = np.zeros(S_SIZE, dtype=np.int64)
+    H = np.zeros(NH, dtype=np.int64)
+    size = log_size if adapt else 0
+    ov = np.zeros(size, dtype=np.int64)
+    touched = np.zeros(size, dtype=np.int64)
+    Wl = W.copy()
+    for t in range(off.size - 1):
+        _start(S, H, base_len)
+        if adapt:
+            Wl[:] = W
+        out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov, touched, adapt)
+        _undo(T, ov, touched, S)
+
+
+@jit(parallel=True)
+def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out):
+    """out[t] = bits of text t coded adaptively from an empty model whose hashed tables have
+    2^bits_of[t] slots (each text independent)."""
+    n = off.size - 1
+    for blk in prange(n_blocks):
+        P = P0.copy()
+        for t in range(blk, n, n_blocks):
+            size = _layout(bits_of[t], P0[P_MINLEN], P0[P_LIMIT], P0[P_LR], P0[P_ARATE], P0[P_W0], P0[P_APMW], P)
+            T = np.empty(size, dtype=np.uint32)
+            W = np.empty(P[P_WSIZE], dtype=np.int64)
+            _init_tables(P, SQ, T, W)
+            one = np.zeros(2, dtype=np.int64)
+            one[1] = off[t + 1] - off[t]
+            res = np.zeros(1)
+            _train(T, W, P, ST, SQ, RT, NL, data[off[t]:off[t + 1]], 0, data[off[t]:off[t + 1]], one, res)
+            out[t] = res[0]
+
+
+@jit(parallel=True)
+def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_blocks, log_size, out):
+    """out[i, 0] = C(x_i) from an empty model; out[i, 1 + j] = C(y_j | x_i): y_j coded after a
+    model trained on x_i alone, learning as it goes, then undone (so y_j does not affect y_k)."""
+    nx = xoff.size - 1
+    ny = yoff.size - 1
+    for blk in prange(n_blocks):
+        P = P0.copy()
+        S = np.zeros(S_SIZE, dtype=np.int64)
+        H = np.zeros(NH, dtype=np.int64)
+        ov = np.zeros(log_size, dtype=np.int64)
+        touched = np.zeros(log_size, dtype=np.int64)
+        for i in range(blk, nx, n_blocks):
+            size = _layout(bits_of[i], P0[P_MINLEN], P0[P_LIMIT], P0[P_LR], P0[P_ARATE], P0[P_W0], P0[P_APMW], P)
+            T = np.empty(size, dtype=np.uint32)
+            W = np.empty(P[P_WSIZE], dtype=np.int64)
+            _init_tables(P, SQ, T, W)
+            xi = xdata[xoff[i]:xoff[i + 1]]
+            one = np.zeros(2, dtype=np.int64)
+            one[1] = xi.size
+            res = np.zeros(1)
+            _train(T, W, P, ST, SQ, RT, NL, xi, 0, xi, one, res)
+            out[i, 0] = res[0]
+            Wl = W.copy()
+            for j in range(ny):
+                Wl[:] = W
+                _start(S, H, xi.size)
+                out[i, 1 + j] = _code(T, Wl, P, ST, SQ, RT, NL, xi, xi.size, ydata[yoff[j]:yoff[j + 1]], S, H,
+                                      ov, touched, True)
+                _undo(T, ov, touched, S)
+
+
+# -- the Python-facing model -------------------------------------------------------------------------
+
+DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
+
+
+def _max_writes(n_bytes):
+    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
+    valid bits, the APM; per byte: two group tags per hashed context, the match table)."""
+    return n_bytes * (8 * (2 * NH + 3 + 1) + 2 * NH + 1) + 16
+
+
+def _aligned_uint32(size):
+    """An uint32 array whose data starts on a 64-byte boundary: each 16-slot group of a hashed
+    table is then one cache line."""
+    raw = np.empty(size + 16, dtype=np.uint32)
+    skip = (-raw.ctypes.data % 64) // 4
+    return raw[skip:skip + size]
+
+
+def _as_byte_list(texts):
+    if isinstance(texts, (bytes, bytearray, str)):
+        raise TypeError("Iterable over texts expected, a single text received.")
+    return [t.encode("utf-8") if isinstance(t, str) else bytes(t) for t in texts]
+
+
+class MixModel:
+    """A context-mixing model of bytes, trained on texts, scoring texts by code length (bits).
+
+    Parameters
+    ----------
+    memory : int, default=22
+        At most 2^memory slots (uint32) per hashed table (7 of them). At the first :meth:`add`
+        the tables are sized to the data: 2^ceil(log2(per_byte * bytes)), between 2^10 and
+        2^memory. Later calls to :meth:`add` keep that size.
+    min_match, limit, delta, lr, apm_rate, w0, apm_weight, per_byte : int or float
+        The match model's minimum length; the predictors' count limit and rate offset
+        (rate 1 / (n + delta)); the mixer's learning rate; the APM's rate (a shift); the mixer's
+        initial weight (2^16 = 1); the APM's share of the output, of 16; table slots per byte.
+    """
+
+    def __init__(self, memory=22, **settings):
+        unknown = set(settings) - set(DEFAULTS)
+        if unknown:
+            raise TypeError(f"Unknown MixModel settings {sorted(unknown)}; known: {sorted(DEFAULTS)}.")
+        self.memory = int(memory)
+        self.settings = {**DEFAULTS, **settings}
+        self.T = None
+        self._session = None
+
+    # the tables --------------------------------------------------------------
+    def _allocate(self, n_bytes):
+        s = self.settings
+        self.bits = table_bits(n_bytes, self.memory, s["per_byte"])
+        self.P = np.zeros(P_LEN, dtype=np.int64)
+        size = _layout(self.bits, s["min_match"], s["limit"], s["lr"], s["apm_rate"], s["w0"], s["apm_weight"],
+                       self.P)
+        self.T = _aligned_uint32(size)
+        self.W = np.empty(int(self.P[P_WSIZE]), dtype=np.int64)
+        _init_tables(self.P, SQ, self.T, self.W)
+        self.RT = rate_table(s["delta"])
+        self.base = np.zeros(max(1024, n_bytes), dtype=np.uint8)
+        self.base_len = 0
+
+    @property
+    def nbytes(self):
+        """Memory held by the model's arrays."""
+        if self.T is None:
+            return 0
+        return self.T.nbytes + self.W.nbytes + self.base.nbytes
+
+    def add(self, texts):
+        """Train: code each text in order, learning. Returns the bits each text cost."""
+        texts = _as_byte_list(texts)
+        data, off = pack(texts)
+        if self.T is None:
+            self._allocate(data.size)
+        end = self.base_len + data.size
+        if end > self.base.size:
+            grown = np.zeros(max(end, 2 * self.base.size), dtype=np.uint8)
+            grown[:self.base_len] = self.base[:self.base_len]
+            self.base = grown
+        self.base[self.base_len:end] = data
+        out = np.zeros(len(texts))
+        _train(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, out)
+        self.base_len = end
+        self._session = None
+        return out
+
+    def _ensure(self):
+        if self.T is None:
+            self._allocate(0)
+
+    def code_lengths(self, texts, n_threads=1, adapt=True):
+        """Bits of each text coded after the trained state, each on its own.
+
+        adapt=True: the model keeps learning while it codes a text, and every change is undone
+        after it (each thread but the first works on its own copy of the tables: n_threads copies
+        of ``T`` in memory); adapt=False: a frozen model.
+        """
+        self._ensure()
+        texts = _as_byte_list(texts)
+        data, off = pack(texts)
+        out = np.zeros(len(texts))
+        if not texts:
+            return out
+        longest = int(np.diff(off).max())
+        log_size = _max_writes(longest)
+        with Threads(n_threads) as th:
+            n_blocks = min(th.n, len(texts))
+            _score(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, bool(adapt),
+                   n_blocks, log_size, out)
+        return out
+
+    def distribution(self, prefix):
+        """p(next byte | prefix), an array of 256 that sums to 1, for ncd.coding: the prefix coded
+        adaptively after the trained state, as :meth:`code_lengths` with adapt=True codes a text.
+
+        The state of the last prefix is kept (a private copy of the tables, with an undo log back
+        to the trained state) and advanced when the new prefix extends it.
+        """
+        self._ensure()
+        prefix = bytes(prefix)
+        ses = self._session
+        if ses is None:
+            ses = self._session = {"T": _aligned_uint32(self.T.size), "ov": np.zeros(0, dtype=np.int64),
+                                   "touched": np.zeros(0, dtype=np.int64), "S": np.zeros(S_SIZE, dtype=np.int64),
+                                   "H": np.zeros(NH, dtype=np.int64), "W": self.W.copy(), "text": None}
+            ses["T"][:] = self.T
+        if ses["text"] is None or not prefix.startswith(ses["text"]):
+            _undo(ses["T"], ses["ov"], ses["touched"], ses["S"])
+            ses["W"][:] = self.W
+            _start(ses["S"], ses["H"], self.base_len)
+            ses["text"] = b""
+        data = np.frombuffer(prefix, dtype=np.uint8)
+        need = _max_writes(len(prefix) + 1)  # the prefix and one byte more, which _distribution tries
+        if need > ses["ov"].size:
+            n = int(ses["S"][S_NT])
+            for key in ("ov", "touched"):
+                grown = np.zeros(2 * need, dtype=np.int64)
+                grown[:n] = ses[key][:n]
+                ses[key] = grown
+        if len(prefix) > len(ses["text"]):
+            _code(ses["T"], ses["W"], self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, ses["S"],
+                  ses["H"], ses["ov"], ses["touched"], True)
+            ses["text"] = prefix
+        out = np.empty(256)
+        _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, self.base, self.base_len, data, ses["S"], ses["H"],
+                      ses["ov"], ses["touched"], out)
+        return out
+
+
+def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
+    """Bits of each text under each trained model: ndarray of shape (len(texts), len(models)).
+
+    The same numbers as ``[m.code_lengths(texts, adapt=adapt) for m in models]``, computed with up
+    to n_threads Python threads, one model at a time per thread (the kernels release the GIL): no
+    model's tables are copied, unlike :meth:`MixModel.code_lengths` with several threads. A model
+    must not appear twice in ``models`` (its tables are changed and put back while it is scored).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len({id(m) for m in models}) != len(models):
+        raise ValueError("code_lengths_per_model: a model appears twice in models; score it once.")
+    texts = _as_byte_list(texts)
+    data, off = pack(texts)
+    out = np.zeros((len(models), len(texts)))
+    if not texts or not models:
+        return out.T.copy()
+    log_size = _max_writes(int(np.diff(off).max()))
+
+    def one(k):
+        m = models[k]
+        m._ensure()
+        m._session = None  # its tables are about to change (and be put back)
+        _score_serial(m.T, m.W, m.P, ST, SQ, m.RT, NL, m.base, m.base_len, data, off, bool(adapt), log_size, out[k])
+
+    workers = max(1, min(int(n_threads), len(models)))
+    if workers == 1 or not USE_NUMBA:
+        for k in range(len(models)):
+            one(k)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(one, range(len(models))))
+    return out.T.copy()
+
+
+def _settings_array(settings, bits=10):
+    s = {**DEFAULTS, **settings}
+    P = np.zeros(P_LEN, dtype=np.int64)
+    _layout(bits, s["min_match"], s["limit"], s["lr"], s["apm_rate"], s["w0"], s["apm_weight"], P)
+    return P, rate_table(s["delta"])
+
+
+def adaptive_code_lengths(texts, memory=22, n_threads=1, **settings):
+    """C(x): the bits of each text coded adaptively from an empty model (tables sized to the text)."""
+    texts = _as_byte_list(texts)
+    data, off = pack(texts)
+    out = np.zeros(len(texts))
+    if not texts:
+        return out
+    s = {**DEFAULTS, **settings}
+    P, RT = _settings_array(s)
+    bits_of = np.array([table_bits(len(t), memory, s["per_byte"]) for t in texts], dtype=np.int64)
+    with Threads(n_threads) as th:
+        _empty_lengths(P, ST, SQ, RT, NL, data, off, bits_of, min(th.n, len(texts)), out)
+    return out
+
+
+def joint_code_lengths(xs, ys, sep=b"", memory=22, n_threads=1, **settings):
+    """C(x_i) + C(sep + y_j | x_i) for every pair: a model trained on x_i alone (from empty, its
+    tables sized to x_i + the longest y), then sep + y_j coded after it, learning as it goes
+    (each y_j on its own). Returns (ndarray of shape (len(xs), len(ys)), the C(x_i))."""
+    xs = _as_byte_list(xs)
+    ys = [bytes(sep) + y for y in _as_byte_list(ys)]
+    xdata, xoff = pack(xs)
+    ydata, yoff = pack(ys)
+    out = np.zeros((len(xs), len(ys) + 1))
+    if not xs:
+        return out[:, 1:], out[:, 0]
+    s = {**DEFAULTS, **settings}
+    P, RT = _settings_array(s)
+    longest = max((len(y) for y in ys), default=0)
+    bits_of = np.array([table_bits(len(x) + longest, memory, s["per_byte"]) for x in xs], dtype=np.int64)
+    with Threads(n_threads) as th:
+        _joint_lengths(P, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, min(th.n, len(xs)),
+                       _max_writes(longest), out)
+    return out[:, 1:] + out[:, :1], out[:, 0]
