@@ -233,3 +233,34 @@ def test_background_from_training_texts_or_given_texts():
 def test_bad_background_settings_name_the_value(params, message):
     with pytest.raises(ValueError, match=message):
         CompressionClassifier(**params).fit(["a b", "c d"], [0, 1])
+
+
+# -- the context-mixing class model ---------------------------------------------------------------
+
+
+def test_mix_class_models_predict_and_pickle():
+    X = ["the cat sat on the mat", "a dog ran in the park", "my cat chased the dog", "stocks fell sharply",
+         "markets rose today", "the bank raised its rates"]
+    y = ["pets", "pets", "pets", "markets", "markets", "markets"]
+    clf = CompressionClassifier("mix", memory=16).fit(X, y)
+    assert clf.predict(["the cat ran in the park", "rates fell as markets rose"]).tolist() == ["pets", "markets"]
+    bits = clf.code_lengths(X)
+    np.testing.assert_array_equal(clf.code_lengths(X), bits)  # scoring puts every class model back
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.code_lengths(X), bits)
+    frozen = CompressionClassifier("mix", memory=16, adapt=False).fit(X, y).code_lengths(X)
+    assert frozen.shape == bits.shape and not np.array_equal(frozen, bits)
+    with pytest.raises(ValueError, match=r"'memory' parameter of CompressionClassifier must be an int in the range \[10, 26\]"):
+        CompressionClassifier("mix", memory=40).fit(X, y)
+
+
+def test_mix_pairwise_block_path_equals_the_row_path(monkeypatch):
+    from ncd import pairwise_distances
+    from ncd.compressors import NO_COMPILED_PATH, MixCompressor
+
+    xs = ["the cat sat", "stocks fell on the news", ""]
+    ys = ["the cat sat on the mat", "markets fell", "a dog", "x"]
+    compiled = pairwise_distances(xs, ys, compressor="mix", metric="ncd_sym", n_jobs=2)
+    monkeypatch.setattr(MixCompressor, "_prepare_refs", lambda self, ys, sep, n: NO_COMPILED_PATH)
+    rows = pairwise_distances(xs, ys, compressor="mix", metric="ncd_sym", n_jobs=2)
+    np.testing.assert_array_equal(compiled, rows)

@@ -848,10 +848,11 @@ def adaptive_code_lengths(texts, memory=22, n_threads=1, **settings):
     return out
 
 
-def joint_code_lengths(xs, ys, sep=b"", memory=22, n_threads=1, **settings):
+def joint_code_lengths(xs, ys, sep=b"", memory=22, n_threads=1, y_room=None, **settings):
     """C(x_i) + C(sep + y_j | x_i) for every pair: a model trained on x_i alone (from empty, its
-    tables sized to x_i + the longest y), then sep + y_j coded after it, learning as it goes
-    (each y_j on its own). Returns (ndarray of shape (len(xs), len(ys)), the C(x_i))."""
+    tables sized to x_i + ``y_room`` bytes, None: the longest y), then sep + y_j coded after it,
+    learning as it goes (each y_j on its own). A fixed ``y_room`` makes each pair's length
+    independent of the other ys in the call. Returns (ndarray of shape (len(xs), len(ys)), the C(x_i))."""
     xs = _as_byte_list(xs)
     ys = [bytes(sep) + y for y in _as_byte_list(ys)]
     xdata, xoff = pack(xs)
@@ -862,7 +863,8 @@ def joint_code_lengths(xs, ys, sep=b"", memory=22, n_threads=1, **settings):
     s = {**DEFAULTS, **settings}
     P, RT = _settings_array(s)
     longest = max((len(y) for y in ys), default=0)
-    bits_of = np.array([table_bits(len(x) + longest, memory, s["per_byte"]) for x in xs], dtype=np.int64)
+    room = longest if y_room is None else int(y_room)
+    bits_of = np.array([table_bits(len(x) + room, memory, s["per_byte"]) for x in xs], dtype=np.int64)
     with Threads(n_threads) as th:
         _joint_lengths(P, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, min(th.n, len(xs)),
                        _max_writes(longest), out)

@@ -13,6 +13,7 @@ from ._brotli import BrotliCompressor
 from ._cm import CMCompressor
 from ._lm import ByteTokenizer, LMCompressor
 from ._lz77 import LZ77Compressor
+from ._mix import MixCompressor
 from ._ppmd import PpmdCompressor
 from ._registry import available_compressors, get_compressor, register_compressor
 from ._stdlib import Bz2Compressor, DeflateCompressor, GzipCompressor, LzmaCompressor, ZlibCompressor
@@ -29,6 +30,7 @@ for _cls in (
     PpmdCompressor,
     LZ77Compressor,
     CMCompressor,
+    MixCompressor,
     LMCompressor,
 ):
     register_compressor(_cls)
@@ -49,6 +51,7 @@ __all__ = [
     "PpmdCompressor",
     "LZ77Compressor",
     "CMCompressor",
+    "MixCompressor",
     "LMCompressor",
     "ByteTokenizer",
 ]
