@@ -20,6 +20,10 @@ For each data set in ../shared/data:
       accuracy on train, scored once on test;
 * class level: ``CompressionClassifier(model="cm")``;
 * TF-IDF + logistic regression, and bag-of-words kNN (cosine, k=1; Opitz 2023);
+* tuned, on train only (``class_vs_linear.py``): the best compression classifier by 5-fold CV
+  (class-level cm orders 2-4, cm with class priors where available, ``ncd.CodeLengthClassifier``)
+  and the best linear baseline by 3-fold CV (``_baselines.py``: word and char TF-IDF + LR, word NB,
+  NBSVM), each scored once on test, and every baseline's test accuracy;
 * 5-shot: ``few_shot_indices(y_train, 5, random_state=seed)`` for seeds 0..trials-1 (indices
   saved in the JSON), the same methods, mean and 95% t-interval over trials.
 
@@ -44,7 +48,9 @@ from ncd import CompressionClassifier, NCDClassifier
 from ncd.datasets import few_shot_indices, overlap_report
 from ncd.metrics import top_k_accuracy
 
+from _baselines import BASELINES, tuned_baselines
 from _common import HERE, SHARED_DATA, machine, mean_interval, read_split
+from class_vs_linear import MAX_STACK_CLASSES, compression_by_cv
 
 #: (top-2-scored k=2 as published, honest k=1 as published, note), gzip, from each set's README.
 PUBLISHED = {
@@ -118,7 +124,17 @@ def _baselines(Xtr, ytr, Xte, yte):
         "tfidf_lr": make_pipeline(TfidfVectorizer(sublinear_tf=True), LogisticRegression(max_iter=2000)),
         "bow_knn": make_pipeline(CountVectorizer(), KNeighborsClassifier(1, metric="cosine")),
     }
-    return {name: float(np.mean(m.fit(Xtr, ytr).predict(Xte) == y)) for name, m in models.items()}
+    out = {name: float(np.mean(m.fit(Xtr, ytr).predict(Xte) == y)) for name, m in models.items()}
+    return {**out, **_tuned(Xtr, ytr, Xte, yte)}
+
+
+def _tuned(Xtr, ytr, Xte, yte):
+    """The best compression classifier and the best linear baseline, each chosen by CV on train only."""
+    comp = compression_by_cv(Xtr, ytr, Xte, yte, stack=len(set(ytr)) <= MAX_STACK_CLASSES, log=None)
+    lin = tuned_baselines(Xtr, ytr, Xte, yte, log=None)
+    return {"best_compression_cv": comp["best"]["test_accuracy"], "best_compression_choice": comp["best"]["name"],
+            "best_linear_cv": lin["best"]["test_accuracy"], "best_linear_choice": lin["best"]["name"],
+            "linear_baselines": {b: lin["baselines"][b]["test_accuracy"] for b in BASELINES}}
 
 
 def run_dataset(name, mode, max_test=None):
@@ -162,7 +178,7 @@ def run_dataset(name, mode, max_test=None):
     summary = {"gzip_k1": mean_interval([t["ncd"]["gzip"]["k1"] for t in trials]),
                "gzip_k_cv": mean_interval([t["ncd"]["gzip"]["at_k_cv"] for t in trials]),
                "best_ncd": mean_interval([t["best_ncd"]["accuracy"] for t in trials])}
-    for name_ in ("class_level_cm", "tfidf_lr", "bow_knn"):
+    for name_ in ("class_level_cm", "tfidf_lr", "bow_knn", "best_compression_cv", "best_linear_cv"):
         summary[name_] = mean_interval([t[name_] for t in trials])
     row["five_shot"] = {"trials": trials, "summary": summary}
     print(name, "5-shot", json.dumps(summary), flush=True)
@@ -172,6 +188,15 @@ def run_dataset(name, mode, max_test=None):
 def _fmt(mean_half):
     mean, half = mean_half
     return f"{mean:.3f}" if np.isnan(half) else f"{mean:.3f} ± {half:.3f}"
+
+
+def _tuned_cells(f):
+    """best compression (CV) | best linear (CV) | margin; empty in results that predate them."""
+    if "best_compression_cv" not in f:
+        return " | | "
+    margin = f["best_compression_cv"] - f["best_linear_cv"]
+    return (f"{f['best_compression_cv']:.3f} ({f['best_compression_choice']}) | "
+            f"{f['best_linear_cv']:.3f} ({f['best_linear_choice']}) | {100 * margin:+.1f}")
 
 
 def markdown(result):
@@ -191,8 +216,9 @@ def markdown(result):
     lines += ["## Full training set", "",
               "| data | train x test | test in train (exact / normalised / near) | gzip k=1 | gzip k (CV) | "
               "gzip top-2 (paper metric) | best ncd (CV) | class-level cm | TF-IDF + LR | BoW kNN | "
+              "best compression (CV) | best linear (CV) | compression - linear | "
               "published gzip k=1 / top-2 |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in result["results"]:
         f, o = r["full"], r["overlap"]
         g = f["ncd"]["gzip"]
@@ -204,16 +230,19 @@ def markdown(result):
             f"{o['test_in_train_normalised']} / {o.get('test_in_train_near', '?')} of {o['n_test']:,} | "
             f"{g['k1']:.3f} | {g['at_k_cv']:.3f} (k={g['k_cv']}) | "
             f"{g['top2_paper_metric']:.3f} | {b['accuracy']:.3f} ({b['compressor']}, k={b['k']}) | "
-            f"{f['class_level_cm']:.3f} | {f['tfidf_lr']:.3f} | {f['bow_knn']:.3f} | {pub_s} |")
+            f"{f['class_level_cm']:.3f} | {f['tfidf_lr']:.3f} | {f['bow_knn']:.3f} | {_tuned_cells(f)} | {pub_s} |")
     lines += ["", f"## {SHOTS}-shot ({cfg['trials']} seeded trials, mean ± 95% t-interval)", "",
               "| data | gzip k=1 | gzip k (CV) | best ncd (CV) | class-level cm | TF-IDF + LR | BoW kNN | "
-              "best ncd vs TF-IDF + LR |", "|---|---|---|---|---|---|---|---|"]
+              "best ncd vs TF-IDF + LR | best compression (CV) | best linear (CV) |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in result["results"]:
         s = r["five_shot"]["summary"]
         diff = s["best_ncd"][0] - s["tfidf_lr"][0]
         lines.append(f"| {r['data']} | {_fmt(s['gzip_k1'])} | {_fmt(s['gzip_k_cv'])} | {_fmt(s['best_ncd'])} | "
                      f"{_fmt(s['class_level_cm'])} | {_fmt(s['tfidf_lr'])} | {_fmt(s['bow_knn'])} | "
-                     f"{'+' if diff >= 0 else ''}{diff:.3f} |")
+                     f"{'+' if diff >= 0 else ''}{diff:.3f} | "
+                     + " | ".join(_fmt(s[k]) if k in s else "" for k in ("best_compression_cv", "best_linear_cv"))
+                     + " |")
     m = result["machine"]
     sampled = [r for r in result["results"] if r.get("test_sampled") and not cfg["train"]]
     if sampled:

@@ -16,11 +16,13 @@ from .class_level import CompressionClassifier
 from .classification import NCDClassifier, NCDTransformer
 from .compressors import available_compressors, get_compressor, register_compressor
 from .distance import pairwise_distances, pairwise_kneighbors
+from .stacking import CodeLengthClassifier
 
 __all__ = [
     "NCDClassifier",
     "NCDTransformer",
     "CompressionClassifier",
+    "CodeLengthClassifier",
     "pairwise_distances",
     "pairwise_kneighbors",
     "get_compressor",

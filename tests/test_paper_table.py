@@ -28,7 +28,7 @@ def test_subset_mode_runs_and_its_numbers_hang_together(paper_table, tmp_path, s
     saved = json.loads((tmp_path / "paper_table_subset.json").read_text())
     assert saved["complete"] and [r["data"] for r in saved["results"]] == [r["data"] for r in result["results"]]
     table = (tmp_path / "paper_table_subset.md").read_text()
-    assert "top-2 (paper metric)" in table and "| trec |" in table and "| sms_spam |" in table
+    assert "top-2 (paper metric)" in table and "best linear (CV)" in table and "| trec |" in table and "| sms_spam |" in table
     for row in saved["results"]:
         full = row["full"]
         gzip = full["ncd"]["gzip"]
@@ -37,6 +37,11 @@ def test_subset_mode_runs_and_its_numbers_hang_together(paper_table, tmp_path, s
         # the paper's top-2 counts a hit when either of the 2 nearest is right: never below k=1
         assert gzip["top2_paper_metric"] >= gzip["k1"]
         assert gzip["k_cv"] in paper_table.K_GRID
+        # the tuned columns: each chosen on train only, the linear one among the scored baselines
+        assert 0.0 <= full["best_compression_cv"] <= 1.0
+        assert full["best_linear_cv"] == full["linear_baselines"][full["best_linear_choice"]]
+        assert full["best_compression_choice"] in ("cm2", "cm3", "cm4", "code_lengths_lr") or "prior" in \
+            full["best_compression_choice"]
         best = full["best_ncd"]
         assert best["accuracy"] == full["ncd"][best["compressor"]]["at_k_cv"]
         # few-shot indices are saved, and are the seeded sample

@@ -1,0 +1,322 @@
+"""Code lengths as features: class-level compression models stacked under a logistic regression.
+
+A class-level model predicts ``argmin_c C(x | c)``. That rule weighs every class's code length alike,
+and one context order for all texts. Here the code lengths of a text under every class model, for
+several models (by default context models of orders 1 to 5), are the features of a logistic
+regression that learns how much each one should count. Training texts get theirs by cross-fitting:
+the class models that score a training text were fitted on the other folds, never on the text itself,
+so the regression learns from code lengths like those a new text will have.
+
+What goes in is compression only: code lengths in bits per byte, nothing from the words.
+
+:func:`default_grid` gives a small grid for choosing a class-level model by cross-validation on the
+training split (``GridSearchCV(CompressionClassifier(), default_grid())``).
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_int, check_texts
+from .class_level import CompressionClassifier
+from .classification import _accuracy, _encode_labels, _TextInput
+
+__all__ = ["CodeLengthClassifier", "DEFAULT_MODELS", "default_grid"]
+
+#: The default class-level models: context models of orders 1 to 5.
+DEFAULT_MODELS = tuple({"model": "cm", "order": k} for k in range(1, 6))
+
+
+def default_grid() -> list[dict]:
+    """A small grid for choosing a :class:`~ncd.CompressionClassifier` by CV on the training split.
+
+    Context models of orders 1 to 5 (accuracy usually peaks at 2 or 3 and falls after) and the zstd
+    dictionary model at levels 3 and 19. Pass it to :class:`sklearn.model_selection.GridSearchCV`.
+
+    Returns
+    -------
+    list of dict
+        A ``param_grid`` for ``GridSearchCV(CompressionClassifier(), ...)``.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from ncd import CompressionClassifier
+    >>> from ncd.stacking import default_grid
+    >>> from ncd.datasets import load_dataset
+    >>> ds = load_dataset()
+    >>> search = GridSearchCV(CompressionClassifier(), default_grid(), cv=3).fit(ds.X_train, ds.y_train)
+    >>> sorted(search.best_params_)
+    ['model', 'order']
+    """
+    return [{"model": ["cm"], "order": [1, 2, 3, 4, 5]}, {"model": ["zstd"], "level": [3, 19]}]
+
+
+class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
+    """Logistic regression on the code lengths of a text under class-level compression models.
+
+    For each model in ``models`` (a :class:`~ncd.CompressionClassifier` setting) and each class
+    ``c``, the feature is ``C(x | c) / len(x)`` in bits per byte, minus the row's minimum over the
+    classes of that model ("how much worse than the best class"). Training texts get their features
+    by ``cv``-fold cross-fitting: the models that score the texts of one fold are fitted on the other
+    folds only. A logistic regression, with ``C`` chosen among ``Cs`` by cross-validated accuracy on
+    those training features, then maps features to classes. New texts are scored by models fitted on
+    all the training texts.
+
+    Parameters
+    ----------
+    models : list of dict, default=None
+        Parameters of each :class:`~ncd.CompressionClassifier`, e.g. ``{"model": "cm", "order": 3}``.
+        None means :data:`DEFAULT_MODELS`: context models of orders 1 to 5.
+    cv : int or cross-validation splitter, default=5
+        Folds for the cross-fitting and for choosing ``C``: an int (at least 2; stratified, shuffled
+        with ``random_state``) or an object with a ``split(X, y)`` method, such as
+        :class:`sklearn.model_selection.KFold`.
+    Cs : sequence of float, default=(0.1, 1.0, 10.0, 100.0)
+        Inverse regularisation strengths tried; ties go to the smaller.
+    random_state : int or None, default=0
+        Seed of the folds when ``cv`` is an int.
+    n_jobs : int, default=None
+        Threads for the code lengths (passed to each model that does not set its own); None
+        means 1, -1 all cores.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    models_ : list of CompressionClassifier
+        The class-level models fitted on all the training texts (their classes are the indices
+        of ``classes_``).
+    train_features_ : ndarray of shape (n_samples, n_models * n_classes)
+        The cross-fitted features of the training texts.
+    folds_ : ndarray of shape (n_samples,)
+        The fold of each training text: its features come from models fitted without that fold.
+    model_cv_accuracy_ : ndarray of shape (n_models,)
+        Cross-validated accuracy of each model alone (argmin of its cross-fitted code lengths):
+        the same folds, so it compares each model with the stacked one.
+    cv_results_ : dict
+        ``{"C": [...], "mean_accuracy": [...]}``: the logistic regression's CV accuracy for each C.
+    C_ : float
+        The chosen C.
+    best_score_ : float
+        Its CV accuracy on the training features.
+    logistic_ : LogisticRegression
+        The regression fitted on all the training features.
+    n_samples_fit_ : int
+
+    See Also
+    --------
+    CompressionClassifier : the argmin rule over one model.
+
+    Notes
+    -----
+    Fitting costs ``cv + 1`` fits of each model and one scoring of every training text under every
+    class of every model; predicting costs ``n_models * n_classes`` code lengths per text. The
+    logistic regression has ``n_models * n_classes`` features per class, so with hundreds of classes
+    it becomes the slow part.
+
+    ``best_score_`` is a cross-validated estimate that reuses the cross-fitting folds: the features
+    of a held-out text never saw its label, but the models that made the features of the other
+    folds saw it. It is for choosing among models on the training split, as ``model_cv_accuracy_`` is.
+
+    Examples
+    --------
+    >>> from ncd import CodeLengthClassifier
+    >>> from ncd.datasets import load_dataset
+    >>> ds = load_dataset()  # 24 languages, 12 training paragraphs each
+    >>> clf = CodeLengthClassifier(models=[{"model": "cm", "order": 2}, {"model": "cm", "order": 3}], cv=3)
+    >>> clf = clf.fit(ds.X_train, ds.y_train)
+    >>> clf.train_features_.shape  # 2 models x 24 classes
+    (288, 48)
+    >>> clf.predict(ds.X_test[:3]).tolist()
+    ['arb', 'arb', 'arb']
+    >>> bool(clf.score(ds.X_test, ds.y_test) > 0.9)
+    True
+    """
+
+    def __init__(self, models=None, *, cv=5, Cs=(0.1, 1.0, 10.0, 100.0), random_state=0, n_jobs=None):
+        self.models = models
+        self.cv = cv
+        self.Cs = Cs
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # -- parameters ------------------------------------------------------------------------------
+    def _model_params(self) -> list[dict]:
+        owner = type(self).__name__
+        models = DEFAULT_MODELS if self.models is None else self.models
+        if isinstance(models, dict) or not isinstance(models, (list, tuple)) or not models:
+            raise ValueError(
+                f"The 'models' parameter of {owner} must be a non-empty list of dicts of CompressionClassifier "
+                f"parameters, e.g. [{{'model': 'cm', 'order': 3}}], or None. Got {models!r} instead."
+            )
+        out = []
+        for i, spec in enumerate(models):
+            if not isinstance(spec, dict):
+                raise ValueError(
+                    f"models[{i}] of {owner} must be a dict of CompressionClassifier parameters, "
+                    f"e.g. {{'model': 'cm', 'order': 3}}. Got {spec!r} instead."
+                )
+            unknown = sorted(set(spec) - set(CompressionClassifier().get_params()))
+            if unknown:
+                raise ValueError(
+                    f"models[{i}] of {owner} has parameters that CompressionClassifier does not take: {unknown}. "
+                    f"It takes {sorted(CompressionClassifier().get_params())}."
+                )
+            params = {"n_jobs": self.n_jobs, **spec}
+            CompressionClassifier(**params)._validate()  # its own messages, before any work
+            out.append(params)
+        return out
+
+    def _validate(self) -> list[dict]:
+        owner = type(self).__name__
+        if not hasattr(self.cv, "split"):
+            check_int(self.cv, "cv", owner, 2)
+        Cs = self.Cs
+        if isinstance(Cs, (str, bytes)) or not hasattr(Cs, "__len__") or len(Cs) == 0 or any(
+                isinstance(c, bool) or not isinstance(c, numbers.Real) or not c > 0 for c in Cs):
+            raise ValueError(
+                f"The 'Cs' parameter of {owner} must be a non-empty sequence of positive numbers, "
+                f"e.g. (0.1, 1.0, 10.0). Got {Cs!r} instead."
+            )
+        if self.random_state is not None:
+            check_int(self.random_state, "random_state", owner, 0)
+        return self._model_params()
+
+    def _folds(self, n_samples: int, codes: np.ndarray) -> np.ndarray:
+        """The fold of each training text."""
+        if hasattr(self.cv, "split"):
+            splits = self.cv.split(np.zeros((n_samples, 1)), codes)
+        else:
+            k = int(self.cv)
+            if k > n_samples:
+                raise ValueError(
+                    f"cv={k} folds need at least {k} training texts; got {n_samples}. Pass a smaller cv."
+                )
+            counts = np.bincount(codes)
+            if counts.max() >= k:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # a class smaller than cv: still valid folds
+                    splits = StratifiedKFold(k, shuffle=True, random_state=self.random_state).split(
+                        np.zeros((n_samples, 1)), codes)
+            else:
+                splits = KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros((n_samples, 1)))
+        folds = np.full(n_samples, -1, dtype=np.intp)
+        for f, (_, held_out) in enumerate(splits):
+            folds[held_out] = f
+        if (folds < 0).any():
+            raise ValueError("the cv splitter left some training texts out of every test fold; it must "
+                             "partition them (KFold, StratifiedKFold, GroupKFold do).")
+        return folds
+
+    # -- features --------------------------------------------------------------------------------
+    @staticmethod
+    def _relative_bpb(bits: np.ndarray, n_bytes: np.ndarray) -> np.ndarray:
+        """Bits per byte minus the row minimum; a class with no model (+inf) gets NaN, filled later."""
+        bpb = bits / n_bytes[:, None]
+        finite = np.isfinite(bpb)
+        low = np.where(finite, bpb, np.inf).min(axis=1, keepdims=True)
+        return np.where(finite, bpb - low, np.nan)
+
+    def _fill(self, features: np.ndarray) -> np.ndarray:
+        """Missing features (a class absent from a fold's training part) take the cap of their model's block."""
+        if np.isnan(features).any():
+            features = np.where(np.isnan(features), np.repeat(self._caps, len(self.classes_))[None, :], features)
+        return features
+
+    def fit(self, X, y):
+        """Cross-fit the code-length features of the training texts, then the logistic regression.
+
+        Parameters
+        ----------
+        X : sequence of str or bytes of length n_samples
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        specs = self._validate()
+        texts = check_texts(X, "X")
+        self.classes_, codes = _encode_labels(y, len(texts))
+        if len(self.classes_) < 2:
+            raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got {self.classes_.tolist()}.")
+        n, n_classes = len(texts), len(self.classes_)
+        n_bytes = np.maximum(np.fromiter((len(t) for t in texts), dtype=np.float64, count=n), 1.0)
+        all_classes = np.arange(n_classes)
+        self.folds_ = folds = self._folds(n, codes)
+        features = np.empty((n, len(specs) * n_classes))
+        for f in np.unique(folds):
+            inside, held_out = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+            train_texts, held_texts = [texts[i] for i in inside], [texts[i] for i in held_out]
+            for m, params in enumerate(specs):
+                model = CompressionClassifier(**params).partial_fit(train_texts, codes[inside], classes=all_classes)
+                bits = model.code_lengths(held_texts)
+                features[held_out, m * n_classes:(m + 1) * n_classes] = self._relative_bpb(bits, n_bytes[held_out])
+        # the cap of a model's block: its largest finite feature (a class no fold model saw costs at least that)
+        blocks = features.reshape(n, len(specs), n_classes)
+        self._caps = np.array([np.nanmax(b) if np.isfinite(b).any() else 0.0 for b in blocks.transpose(1, 0, 2)])
+        self.train_features_ = self._fill(features)
+        self.model_cv_accuracy_ = np.array([
+            float(np.mean(np.nanargmin(np.where(np.isnan(b), np.inf, b), axis=1) == codes))
+            for b in blocks.transpose(1, 0, 2)])
+
+        # C by cross-validated accuracy on the cross-fitted features, the same folds
+        Cs = sorted(float(c) for c in self.Cs)
+        correct = np.zeros(len(Cs))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            for f in np.unique(folds):
+                inside, held_out = folds != f, folds == f
+                if len(np.unique(codes[inside])) < 2:
+                    continue  # counts as wrong for every C
+                for j, C in enumerate(Cs):
+                    lr = self._logistic(C).fit(self.train_features_[inside], codes[inside])
+                    correct[j] += np.sum(lr.predict(self.train_features_[held_out]) == codes[held_out])
+            accuracy = correct / n
+            best = int(np.argmax(accuracy))  # ties: the first, the smallest C
+            self.cv_results_ = {"C": Cs, "mean_accuracy": accuracy.tolist()}
+            self.C_, self.best_score_ = Cs[best], float(accuracy[best])
+            self.logistic_ = self._logistic(self.C_).fit(self.train_features_, codes)
+        self.models_ = [CompressionClassifier(**params).fit(texts, codes) for params in specs]
+        self.n_samples_fit_ = n
+        return self
+
+    def _logistic(self, C: float) -> LogisticRegression:
+        return LogisticRegression(C=C, max_iter=2000)
+
+    def code_length_features(self, X) -> np.ndarray:
+        """The features of new texts, from the models fitted on all the training texts.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_models * n_classes)
+            Bits per byte minus the row minimum, model by model, classes in ``classes_`` order.
+        """
+        check_is_fitted(self, "models_")
+        texts = check_texts(X, "X")
+        n_bytes = np.maximum(np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)), 1.0)
+        return self._fill(np.hstack([self._relative_bpb(m.code_lengths(texts), n_bytes) for m in self.models_]))
+
+    def decision_function(self, X) -> np.ndarray:
+        """The logistic regression's decision function on the code-length features."""
+        return self.logistic_.decision_function(self.code_length_features(X))
+
+    def predict(self, X):
+        """The most probable class of each text."""
+        return self.classes_[self.logistic_.predict(self.code_length_features(X))]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, ndarray of shape (n_samples, n_classes), columns in ``classes_`` order."""
+        return self.logistic_.predict_proba(self.code_length_features(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` against the labels y (labels of any hashable type)."""
+        return _accuracy(y, self.predict(X), sample_weight)

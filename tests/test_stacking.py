@@ -1,0 +1,160 @@
+"""CodeLengthClassifier: code lengths of class-level models, cross-fitted, under a logistic regression."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from ncd import CodeLengthClassifier, CompressionClassifier
+from ncd.datasets import load_dataset
+from ncd.stacking import DEFAULT_MODELS, default_grid
+
+SMALL = [{"model": "cm", "order": 1}, {"model": "cm", "order": 2}]
+
+
+@pytest.fixture(scope="module")
+def udhr():
+    ds = load_dataset()  # 24 languages, 12 training paragraphs each
+    keep = [i for i, y in enumerate(ds.y_train) if y in ds.y_train[:1] + ["eng", "fra", "deu"]]
+    test = [i for i, y in enumerate(ds.y_test) if y in ds.y_train[:1] + ["eng", "fra", "deu"]]
+    return ([ds.X_train[i] for i in keep], [ds.y_train[i] for i in keep],
+            [ds.X_test[i] for i in test], [ds.y_test[i] for i in test])
+
+
+def test_default_models_are_cm_orders_1_to_5():
+    assert [m["order"] for m in DEFAULT_MODELS] == [1, 2, 3, 4, 5]
+    assert CodeLengthClassifier().get_params()["models"] is None
+
+
+def test_fit_predict_and_the_shapes(udhr):
+    X, y, Xt, yt = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
+    n_classes = len(set(y))
+    assert clf.classes_.tolist() == sorted(set(y))
+    assert clf.train_features_.shape == (len(X), 2 * n_classes)
+    assert np.isfinite(clf.train_features_).all() and (clf.train_features_ >= 0).all()
+    # each model's block is relative to its best class: one zero per row and block
+    for m in range(2):
+        block = clf.train_features_[:, m * n_classes:(m + 1) * n_classes]
+        np.testing.assert_allclose(block.min(axis=1), 0.0)
+    proba = clf.predict_proba(Xt)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(Xt), clf.classes_[proba.argmax(axis=1)])
+    assert clf.score(Xt, yt) > 0.9
+    assert clf.C_ in clf.cv_results_["C"] and clf.best_score_ == max(clf.cv_results_["mean_accuracy"])
+    assert clf.model_cv_accuracy_.shape == (2,) and clf.n_samples_fit_ == len(X)
+
+
+def test_features_of_new_texts_come_from_models_fitted_on_all_training_texts(udhr):
+    X, y, Xt, _ = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
+    feats = clf.code_length_features(Xt[:5])
+    n_bytes = np.array([len(t.encode()) for t in Xt[:5]], dtype=float)
+    for m, params in enumerate(SMALL):
+        bits = CompressionClassifier(**params).fit(X, y).code_lengths(Xt[:5]) / n_bytes[:, None]
+        np.testing.assert_allclose(feats[:, m * len(clf.classes_):(m + 1) * len(clf.classes_)],
+                                   bits - bits.min(axis=1, keepdims=True))
+
+
+def test_cross_fitting_features_are_made_without_the_texts_own_fold(udhr):
+    """By construction: the row of a training text equals what models fitted on the other folds give."""
+    X, y, _, _ = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
+    folds, classes = clf.folds_, clf.classes_.tolist()
+    assert sorted(np.unique(folds)) == [0, 1, 2]
+    y = np.asarray(y, dtype=object)
+    for f in range(3):
+        inside, held = np.flatnonzero(folds != f), np.flatnonzero(folds == f)
+        texts = [X[i] for i in held]
+        n_bytes = np.array([len(t.encode()) for t in texts], dtype=float)
+        for m, params in enumerate(SMALL):
+            model = CompressionClassifier(**params).partial_fit([X[i] for i in inside], y[inside], classes=classes)
+            bits = model.code_lengths(texts) / n_bytes[:, None]
+            np.testing.assert_allclose(clf.train_features_[held, m * len(classes):(m + 1) * len(classes)],
+                                       bits - bits.min(axis=1, keepdims=True))
+
+
+def test_a_texts_own_label_never_reaches_its_features(udhr):
+    """Relabel one training text: its features, and those of every text in its fold, do not move."""
+    X, y, _, _ = udhr
+    folds = KFold(3, shuffle=True, random_state=0)  # folds that do not depend on the labels
+    a = CodeLengthClassifier(SMALL, cv=folds).fit(X, y)
+    i = 7
+    other = next(c for c in a.classes_ if c != y[i])
+    y2 = list(y)
+    y2[i] = other
+    b = CodeLengthClassifier(SMALL, cv=folds).fit(X, y2)
+    np.testing.assert_array_equal(a.folds_, b.folds_)
+    same_fold = a.folds_ == a.folds_[i]
+    np.testing.assert_array_equal(a.train_features_[same_fold], b.train_features_[same_fold])
+    assert not np.array_equal(a.train_features_[~same_fold], b.train_features_[~same_fold])
+
+
+def test_it_beats_the_argmin_where_the_argmin_is_weak(load_split):
+    """TREC (question types): argmin of cm code lengths is weak, the learned weighting is not."""
+    X, y = load_split("trec", "train", 2000)
+    Xt, yt = load_split("trec", "test")
+    models = [{"model": "cm", "order": k} for k in (1, 2, 3)]
+    clf = CodeLengthClassifier(models, cv=3).fit(X, y)
+    stacked = clf.score(Xt, yt)
+    argmin = max(CompressionClassifier(**m).fit(X, y).score(Xt, yt) for m in models)
+    assert stacked > argmin + 0.03, (stacked, argmin)
+    # and the CV estimate on train says so too, before any test text is read
+    assert clf.best_score_ > clf.model_cv_accuracy_.max()
+
+
+def test_clone_pickle_pipeline_and_gridsearch(udhr):
+    X, y, Xt, yt = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3, Cs=(1.0, 10.0))
+    assert clone(clf).get_params() == clf.get_params()
+    clf.fit(X, y)
+    back = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(back.predict(Xt), clf.predict(Xt))
+    np.testing.assert_allclose(back.predict_proba(Xt), clf.predict_proba(Xt))
+    pipe = make_pipeline(FunctionTransformer(lambda texts: [t.lower() for t in texts]),
+                         CodeLengthClassifier(SMALL, cv=3))
+    assert pipe.fit(X, y).score(Xt, yt) > 0.9
+    search = GridSearchCV(CodeLengthClassifier(cv=3), {"models": [SMALL[:1], SMALL]}, cv=2).fit(X, y)
+    assert search.best_params_["models"] in (SMALL[:1], SMALL)
+    assert search.score(Xt, yt) > 0.8
+
+
+def test_gridsearch_over_compression_classifier_with_the_default_grid(udhr):
+    X, y, _, _ = udhr
+    grid = default_grid()
+    search = GridSearchCV(CompressionClassifier(), grid, cv=3).fit(X, y)
+    assert len(search.cv_results_["params"]) == sum(np.prod([len(v) for v in g.values()]) for g in grid)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"models": {"model": "cm"}}, "'models' parameter of CodeLengthClassifier must be a non-empty list"),
+    ({"models": []}, "non-empty list"),
+    ({"models": ["cm"]}, "models[0] of CodeLengthClassifier must be a dict"),
+    ({"models": [{"model": "cm", "ordr": 3}]}, "does not take: ['ordr']"),
+    ({"models": [{"model": "cm", "order": 9}]}, "'order' parameter of CompressionClassifier"),
+    ({"models": [{"model": "ppm"}]}, "'model' parameter of CompressionClassifier"),
+    ({"cv": 1}, "'cv' parameter of CodeLengthClassifier must be an int in the range [2, inf)"),
+    ({"cv": 2.5}, "'cv' parameter"),
+    ({"Cs": ()}, "'Cs' parameter of CodeLengthClassifier must be a non-empty sequence of positive numbers"),
+    ({"Cs": (1.0, 0)}, "'Cs' parameter"),
+    ({"Cs": "1"}, "'Cs' parameter"),
+    ({"random_state": -1}, "'random_state' parameter"),
+])
+def test_bad_parameters_are_named_in_fit(params, message):
+    clf = CodeLengthClassifier(**params)  # __init__ stores, never checks
+    with pytest.raises(ValueError) as info:
+        clf.fit(["a b", "c d", "a c", "b d"], [0, 1, 0, 1])
+    assert message in str(info.value)
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        CodeLengthClassifier(SMALL, cv=2).fit(["a", "b", "c"], [1, 1, 1])
+    with pytest.raises(ValueError, match="string object received"):
+        CodeLengthClassifier(SMALL, cv=2).fit("abc", [1])
+    with pytest.raises(ValueError, match="cv=5 folds need at least 5"):
+        CodeLengthClassifier(SMALL).fit(["a", "b", "c"], [1, 2, 1])
