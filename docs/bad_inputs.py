@@ -125,6 +125,7 @@ def _cases():
         ("An unknown tie rule", lambda: NCDClassifier(tie_break="first").fit(TEXTS, LABELS)),
         ("A separator that is not str or bytes", lambda: pairwise_distances(TEXTS, separator=0)),
         ("n_jobs=0", lambda: pairwise_distances(TEXTS, n_jobs=0)),
+        ("working_memory=float('inf')", lambda: pairwise_distances(TEXTS, working_memory=float("inf"))),
         ("predict before fit", lambda: NCDClassifier().predict(["x"])),
         ("A compression level out of range", lambda: get_compressor({"id": "gzip", "level": 12}).code_length(b"x")),
         ("An unknown compressor setting", lambda: get_compressor({"id": "zstd", "levle": 3})),

@@ -103,3 +103,18 @@ def test_the_test_suite_itself_refuses_the_network():
 
     with pytest.raises(AssertionError, match="a test tried to reach the network"):
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)  # TEST-NET-1: refused before any packet
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), -float("inf")])
+def test_a_working_memory_that_is_not_finite_is_refused_by_name(value):
+    import sklearn
+
+    from ncd import NCDClassifier, pairwise_distances
+
+    texts = ["the cat sat", "stocks fell", "a dog ran"]
+    with pytest.raises(ValueError, match=r"'working_memory' parameter of pairwise_distances must be a positive, finite"):
+        pairwise_distances(texts, working_memory=value)
+    fitted = NCDClassifier().fit(texts, [0, 1, 0])
+    with sklearn.config_context(working_memory=value):  # what an estimator follows
+        with pytest.raises(ValueError, match=r"working_memory setting, which NCDClassifier follows, must be a positive, finite"):
+            fitted.predict(texts)
