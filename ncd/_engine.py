@@ -8,7 +8,8 @@ The interface with a compressor (see :class:`ncd.compressors.Compressor`):
 
 * ``compressor.joint_code_lengths(x, ys, separator, reverse)``: the joint lengths of one query
   with every reference. Every compressor has it; the engine calls it a row at a time, on a
-  thread pool of ``n_jobs`` threads.
+  thread pool of ``n_jobs`` threads, a long row in pieces of references (so that a Ctrl-C,
+  which waits for the pieces running, is answered within a fraction of a second).
 * ``compressor._prepare_refs(ys, separator, n_threads)``: what a compiled path needs about the
   references, computed once per set of references (:class:`References` keeps it), or
   :data:`~ncd.compressors.NO_COMPILED_PATH` for a compressor without one.
@@ -46,6 +47,10 @@ __all__ = ["References", "PairwiseJob", "use_backend", "active_backend"]
 # moving and the thread pool's queue short.
 _MAX_BLOCK_ROWS = 256
 _BLOCK_SECONDS = 0.25  # aim of each block's time, once the first block has been timed
+# Bytes of concatenations per task of the row path's thread pool at most (one pair when a pair alone is
+# longer): a Ctrl-C waits for the tasks that are running, so each must be short even when a row is
+# long (a 1 MB query against thousands of references).
+_TASK_BYTES = 1 << 18
 
 _BACKEND: contextvars.ContextVar = contextvars.ContextVar("ncd_backend", default=None)
 
@@ -135,6 +140,7 @@ class PairwiseJob:
         self.n_jobs = n_jobs
         self.working_memory = working_memory
         self.verbose = verbose
+        self._mean_y = None  # mean reference length (plus separator), on first need
 
     def for_queries(self, xs: list[bytes], cx: np.ndarray, n_jobs: int | None = None) -> "PairwiseJob":
         """The same job for other queries (a backend's block of rows), on ``n_jobs`` threads."""
@@ -143,12 +149,26 @@ class PairwiseJob:
 
     # -- joint lengths, by blocks of rows ----------------------------------------------
 
-    def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+    def _row(self, task: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Joint lengths of query i with references lo:hi."""
+        i, lo, hi = task
         x, refs = self.xs[i], self.refs
-        cxy = refs.compressor.joint_code_lengths(x, refs.texts, refs.separator)
-        cyx = refs.compressor.joint_code_lengths(x, refs.texts, refs.separator, reverse=True) \
-            if self.both_orders else None
+        ys = refs.texts[lo:hi]
+        cxy = refs.compressor.joint_code_lengths(x, ys, refs.separator)
+        cyx = refs.compressor.joint_code_lengths(x, ys, refs.separator, reverse=True) if self.both_orders else None
         return cxy, cyx
+
+    def _row_tasks(self, start: int, stop: int) -> list[tuple[int, int, int]]:
+        """Rows start:stop as tasks (i, lo, hi) of at most about _TASK_BYTES of concatenations each."""
+        refs = self.refs
+        n_y = len(refs)
+        if self._mean_y is None:
+            self._mean_y = sum(len(y) for y in refs.texts) / max(n_y, 1) + len(refs.separator)
+        tasks = []
+        for i in range(start, stop):
+            step = max(1, int(_TASK_BYTES // (len(self.xs[i]) + self._mean_y)))
+            tasks.extend((i, lo, min(lo + step, n_y)) for lo in range(0, n_y, step))
+        return tasks
 
     def _compiled_block(self, start: int, stop: int):
         """The block's joint lengths from the compressor's compiled path, or (None, None)."""
@@ -162,16 +182,17 @@ class PairwiseJob:
         return cxy, cyx
 
     def _row_block(self, start, stop, pool, bar):
-        """The block's joint lengths a row at a time, on a thread pool of n_jobs threads."""
+        """The block's joint lengths, by pieces of rows (see _row_tasks), on a thread pool of n_jobs threads."""
         n_y = len(self.refs)
         cxy = np.empty((stop - start, n_y))
         cyx = np.empty((stop - start, n_y)) if self.both_orders else None
-        results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
-        for r, (row_xy, row_yx) in enumerate(results):
-            cxy[r] = row_xy
+        tasks = self._row_tasks(start, stop)
+        results = pool.map(self._row, tasks) if pool else map(self._row, tasks)
+        for (i, lo, hi), (part_xy, part_yx) in zip(tasks, results):
+            cxy[i - start, lo:hi] = part_xy
             if cyx is not None:
-                cyx[r] = row_yx
-            bar.update(n_y)
+                cyx[i - start, lo:hi] = part_yx
+            bar.update(hi - lo)
         return cxy, cyx
 
     def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:

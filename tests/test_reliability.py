@@ -46,6 +46,62 @@ def test_ctrl_c_stops_a_long_predict_within_a_second(compressor, delay):
     assert reacted < 1.0, reacted
 
 
+BIG_QUERY_JOB = textwrap.dedent("""
+    import random, sys, threading, time
+    from ncd import NCDClassifier
+    rng = random.Random(0)
+    words = "the of and a to in market stocks rose fell bank rates oil prices team won lost game".split()
+    texts = [" ".join(rng.choice(words) for _ in range(40)) for _ in range(3000)]
+    big = [" ".join(rng.choice(words) for _ in range(200_000))[:1_000_000] for _ in range(2)]
+    clf = NCDClassifier(compressor="zstd", n_jobs=2).fit(texts, [i % 4 for i in range(3000)])
+    print("ready", flush=True)
+    try:
+        clf.predict(big)  # two 1 MB queries: a row of 3000 pairs takes about 15 s
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        time.sleep(0.05)
+        print("interrupted threads=%d" % threading.active_count(), flush=True)
+""")
+
+CLASS_LEVEL_JOB = textwrap.dedent("""
+    import random, sys, threading, time
+    from ncd import CompressionClassifier
+    rng = random.Random(0)
+    words = "the of and a to in market stocks rose fell bank rates oil prices team won lost game".split()
+    texts = [" ".join(rng.choice(words) for _ in range(8)) for _ in range(2000)]
+    clf = CompressionClassifier("cm", n_jobs=2).fit(texts, [i % 4 for i in range(2000)])
+    queries = [t.encode() for t in texts] * 1000  # two million texts, about 6 s a class on 2 threads
+    print("ready", flush=True)
+    try:
+        clf.predict(queries)
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        time.sleep(0.05)
+        print("interrupted threads=%d" % threading.active_count(), flush=True)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+# the signal comes once the compiled scoring has started (validating and packing 2 M texts takes a second or two)
+@pytest.mark.parametrize("job, delay", [("a 1 MB query with zstd", 1.5), ("CompressionClassifier('cm') on 2 M texts", 5.0)])
+def test_ctrl_c_stops_long_rows_and_class_models_within_a_second(job, delay):
+    script = BIG_QUERY_JOB if job.startswith("a 1 MB") else CLASS_LEVEL_JOB
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(delay)
+        sent = time.perf_counter()
+        child.send_signal(signal.SIGINT)
+        line = child.stdout.readline().strip()
+        reacted = time.perf_counter() - sent
+        child.wait(timeout=60)
+    finally:
+        child.kill()
+    assert line == "interrupted threads=1", (line, child.stderr.read())  # no worker thread left behind
+    print(f"{job}: stopped {reacted:.2f} s after the signal")
+    assert reacted < 1.0, reacted
+
+
 @pytest.mark.parametrize("how", ["read-only directory", "path through a file"])
 def test_unwritable_numba_cache_still_works_and_warns(tmp_path, how):
     if how == "read-only directory":
