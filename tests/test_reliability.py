@@ -174,3 +174,48 @@ def test_a_working_memory_that_is_not_finite_is_refused_by_name(value):
     with sklearn.config_context(working_memory=value):  # what an estimator follows
         with pytest.raises(ValueError, match=r"working_memory setting, which NCDClassifier follows, must be a positive, finite"):
             fitted.predict(texts)
+
+
+OFFLINE_HUB_CALL = textwrap.dedent("""
+    import errno, socket, sys, time
+    def unreachable(*args, **kwargs):
+        raise OSError(errno.ENETUNREACH, "Network is unreachable")  # what a machine without a network answers
+    socket.socket.connect = unreachable
+    socket.create_connection = unreachable
+    socket.getaddrinfo = unreachable
+    import datasets
+    from ncd.datasets import load_dataset
+    if sys.argv[1] == "lm":
+        import torch, transformers
+        from ncd.compressors import get_compressor
+    t = time.perf_counter()  # the libraries are imported: only the hub call is timed
+    try:
+        if sys.argv[1] == "dataset":
+            load_dataset("ag_news")
+        else:
+            get_compressor({"id": "lm", "model": "gpt2"}).code_length(b"x")
+    except Exception as exc:
+        print("%.1f %s: %s" % (time.perf_counter() - t, type(exc).__name__, exc), flush=True)
+""")
+
+
+@pytest.mark.parametrize("what", ["dataset", "lm"])
+def test_hub_names_fail_fast_without_a_network(what, tmp_path):
+    # the hub libraries retry for about 25 s before they give up; ncd probes first and then asks the cache only
+    if what == "lm":
+        pytest.importorskip("torch")
+        pytest.importorskip("transformers")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env["HF_HOME"] = str(tmp_path)  # an empty cache
+    done = subprocess.run([sys.executable, "-c", OFFLINE_HUB_CALL, what], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seconds, _, message = done.stdout.partition(" ")
+    assert float(seconds) < 8.0, done.stdout
+    assert "the hub could not be reached within 3 s" in message.lower(), message
+    if what == "dataset":
+        assert message.startswith("FileNotFoundError: Could not load 'ag_news' from the Hugging Face hub"), message
+        assert "NCD_DATA_DIR" in message
+    else:
+        assert message.startswith("OSError: LMCompressor could not load 'gpt2'"), message
