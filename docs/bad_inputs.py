@@ -130,6 +130,9 @@ def _cases():
         ("A compression level out of range", lambda: get_compressor({"id": "gzip", "level": 12}).code_length(b"x")),
         ("An unknown compressor setting", lambda: get_compressor({"id": "zstd", "levle": 3})),
         ("Empty documents", lambda: pairwise_distances(["", "a"], ["", "b"], compressor="gzip").round(3).tolist()),
+        ("Two empty documents, brotli, raw lzma, cm (C(separator) against C(''): overhead only)",
+         lambda: [float(pairwise_distances([""], [""], compressor=c)[0, 0])
+                  for c in ("brotli", {"id": "lzma", "format": "raw"}, "cm")]),
         ("str and bytes mixed", lambda: fitted.predict(["the cat", b"stocks rose"]).tolist()),
         ("Bytes that are not UTF-8", lambda: fitted.predict([b"\xff\xfe stocks"]).tolist()),
         ("A 40 kB text with gzip (window 32 kB)", lambda: pairwise_distances(["ab " * 14000], ["ab"]).round(3).tolist()),
