@@ -29,6 +29,8 @@ MODELS = ("cm", "zstd")
 
 # Bytes of query text per thread in one call of a class model: about 40 ms of cm scoring at order 3.
 _CHUNK_BYTES = 1 << 19
+# Bytes of training text per ContextModel.add at most (a longer text goes alone).
+_ADD_BYTES = 1 << 16
 
 
 def _chunks(texts: list[bytes], max_bytes: int) -> list[tuple[int, int]]:
@@ -89,7 +91,11 @@ class _CMClassModel:
         self._cm = ContextModel(order)
 
     def add(self, texts: list[bytes]) -> None:
-        self._cm.add(texts)
+        # In chunks: ContextModel.add makes room, before counting, for the most keys a batch could add
+        # (2 * (order + 1) per byte): for 20 MB in one batch that is a table of 2**29 entries (12 GB)
+        # where real text needs a few thousand keys. Counts are sums, so the chunks change nothing.
+        for start, stop in _chunks(texts, _ADD_BYTES):
+            self._cm.add(texts[start:stop])
 
     def code_lengths(self, texts: list[bytes], n_threads: int = 1) -> np.ndarray:
         return self._cm.code_lengths(texts, n_threads)

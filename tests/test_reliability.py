@@ -219,3 +219,28 @@ def test_hub_names_fail_fast_without_a_network(what, tmp_path):
         assert "NCD_DATA_DIR" in message
     else:
         assert message.startswith("OSError: LMCompressor could not load 'gpt2'"), message
+
+
+CLASS_LEVEL_MEMORY = textwrap.dedent("""
+    import random, resource
+    from ncd import CompressionClassifier
+    rng = random.Random(0)
+    words = "the of and a to in market stocks rose fell bank rates oil prices team won lost game".split()
+    texts = [" ".join(rng.choice(words) for _ in range(40)) for _ in range(20_000)]  # about 4 MB, one class
+    CompressionClassifier("cm").fit(["warm up", "x"], [0, 1])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    clf = CompressionClassifier("cm").fit(texts, ["news"] * len(texts))
+    rise = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    print(rise * 1024 // 2**20, clf.predict(texts[:2]).tolist())
+""")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
+def test_class_level_cm_memory_follows_the_keys_not_the_bytes():
+    # the count table used to reserve room for 8 new keys per training byte before counting (over
+    # 1 GB for 4 MB of text with about a thousand distinct keys); now texts are added in small chunks
+    done = subprocess.run([sys.executable, "-c", CLASS_LEVEL_MEMORY], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    mib, _, labels = done.stdout.strip().partition(" ")
+    assert labels == "['news', 'news']"
+    assert int(mib) < 200, f"fit raised the peak memory by {mib} MiB"
