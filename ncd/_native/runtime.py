@@ -149,21 +149,31 @@ class Threads:
                     "(multiprocessing.get_context('spawn')), or unset NUMBA_THREADING_LAYER=omp so that ncd "
                     "picks a fork-safe layer, or install tbb (pip install tbb)."
                 )
-            self.previous = numba.get_num_threads()
-            numba.set_num_threads(self.n)  # launches numba's threading layer on first use
+            self.previous = numba.get_num_threads()  # launches numba's threading layer on first use
             if not _layer_is_threadsafe():
-                self._lock = _KERNEL_LOCK
-                self._lock.acquire()
+                lock = _KERNEL_LOCK
+                lock.acquire()  # a Ctrl-C while waiting here leaves nothing to undo
+                self._lock = lock
             elif not _USED_GNU_OPENMP and _layer_is_gnu_openmp():
                 _USED_GNU_OPENMP = True
+            try:
+                numba.set_num_threads(self.n)
+            except BaseException:
+                self._release()
+                raise
         return self
 
-    def __exit__(self, *exc):
+    def _release(self):
         if self._lock is not None:
             self._lock.release()
             self._lock = None
-        if USE_NUMBA:
-            numba.set_num_threads(self.previous)
+
+    def __exit__(self, *exc):
+        try:
+            if USE_NUMBA:
+                numba.set_num_threads(self.previous)
+        finally:
+            self._release()
 
 
 def pack(texts):
