@@ -28,6 +28,7 @@ registers with it. See ``docs/guide/internals.md``.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -71,14 +72,38 @@ def active_backend():
     return _BACKEND.get()
 
 
+_POOL_NUMBERS = itertools.count()
+
+
+def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
+    """A thread pool whose threads carry a name of their own (see :func:`_shut_down`)."""
+    name = f"ncd-engine-{next(_POOL_NUMBERS)}"
+    pool = ThreadPoolExecutor(n_threads, thread_name_prefix=name)
+    pool.ncd_thread_name = name  # its threads are named name_0, name_1, ...
+    return pool
+
+
+def _shut_down(pool: ThreadPoolExecutor) -> None:
+    """Cancel what has not started, wait for what runs, and join every thread of the pool: also one
+    that a Ctrl-C inside ``Thread.start()`` left out of the pool's own list (it would outlive the job)."""
+    pool.shutdown(wait=True, cancel_futures=True)
+    prefix = pool.ncd_thread_name + "_"
+    for thread in threading.enumerate():
+        if thread.name.startswith(prefix) and thread is not threading.current_thread():
+            thread.join()
+
+
 def code_lengths(compressor: Compressor, texts: Sequence[bytes], n_jobs: int) -> np.ndarray:
     """C(x) of every text, on ``n_jobs`` threads when there are enough texts to share."""
     if n_jobs <= 1 or len(texts) < 64:
         return compressor.code_lengths(texts)
     step = -(-len(texts) // (4 * n_jobs))
     chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
-    with ThreadPoolExecutor(n_jobs) as pool:
+    pool = _thread_pool(n_jobs)
+    try:
         return np.concatenate(list(pool.map(compressor.code_lengths, chunks)))
+    finally:
+        _shut_down(pool)
 
 
 class References:
@@ -218,7 +243,7 @@ class PairwiseJob:
                     # the pool is made here, not inside _row_block: an interrupt during the first
                     # row block must still find it in this frame to shut it down
                     if pool is None and self.n_jobs > 1:
-                        pool = ThreadPoolExecutor(self.n_jobs)
+                        pool = _thread_pool(self.n_jobs)
                     cxy, cyx = self._row_block(start, stop, pool, bar)
                 else:
                     bar.update((stop - start) * n_y)
@@ -228,7 +253,7 @@ class PairwiseJob:
                 start = stop
         finally:
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _shut_down(pool)
             bar.close()
 
     # -- what the drivers ask for ----------------------------------------------------------
