@@ -2,8 +2,8 @@
 
 Pairwise kNN costs n_train compressions per prediction. A class-level model
 turns each class's training texts into one model (an order-k context model by
-default, or a zstd raw-content dictionary) and predicts the class under whose model the query is cheapest to
-describe: ``argmin_c C(x | class c)``. That is n_classes compressions per
+default, or a zstd raw-content dictionary) and predicts the class under whose
+model the query is cheapest to describe: ``argmin_c C(x | class c)``. That is n_classes compressions per
 prediction, whatever the size of the training set (the idea of FTCC, Ji et al.
 2023, and of compression-based language identification before it).
 """

@@ -83,7 +83,8 @@ CLASS_LEVEL_JOB = textwrap.dedent("""
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
 # the signal comes once the compiled scoring has started (validating and packing 2 M texts takes a second or two)
-@pytest.mark.parametrize("job, delay", [("a 1 MB query with zstd", 1.5), ("CompressionClassifier('cm') on 2 M texts", 5.0)])
+@pytest.mark.parametrize("job, delay", [("a 1 MB query with zstd", 1.5),
+                                        ("CompressionClassifier('cm') on 2 M texts", 5.0)])
 def test_ctrl_c_stops_long_rows_and_class_models_within_a_second(job, delay):
     script = BIG_QUERY_JOB if job.startswith("a 1 MB") else CLASS_LEVEL_JOB
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -168,11 +169,13 @@ def test_a_working_memory_that_is_not_finite_is_refused_by_name(value):
     from ncd import NCDClassifier, pairwise_distances
 
     texts = ["the cat sat", "stocks fell", "a dog ran"]
-    with pytest.raises(ValueError, match=r"'working_memory' parameter of pairwise_distances must be a positive, finite"):
+    with pytest.raises(ValueError, match=r"'working_memory' parameter of pairwise_distances must be a "
+                                         r"positive, finite"):
         pairwise_distances(texts, working_memory=value)
     fitted = NCDClassifier().fit(texts, [0, 1, 0])
     with sklearn.config_context(working_memory=value):  # what an estimator follows
-        with pytest.raises(ValueError, match=r"working_memory setting, which NCDClassifier follows, must be a positive, finite"):
+        with pytest.raises(ValueError, match=r"working_memory setting, which NCDClassifier follows, must be a "
+                                             r"positive, finite"):
             fitted.predict(texts)
 
 
