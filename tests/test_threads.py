@@ -98,5 +98,5 @@ def test_a_fork_under_gnu_openmp_chosen_by_the_user_fails_fast():
                 print("error:", exc, flush=True)
     """, {"NUMBA_THREADING_LAYER": "omp"})
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "error: This process was forked from one that had run ncd's compiled parallel code" in done.stdout
+    assert "error: This process was forked from one that had started numba's GNU OpenMP threading layer" in done.stdout
     assert "'spawn'" in done.stdout

@@ -111,17 +111,22 @@ def prefer_forksafe_layer():
     return numba.config.THREADING_LAYER
 
 
-# Set in a child forked after the parent ran parallel code on GNU OpenMP: parallel code there would
-# kill the child (and hang a multiprocessing.Pool), so Threads raises instead.
-_USED_GNU_OPENMP = False
+# Set in a child forked after the parent launched numba's GNU OpenMP layer (ncd's code or anyone's):
+# numba kills such a child when it runs parallel code (and a multiprocessing.Pool then waits forever),
+# so Threads raises instead.
 _FORKED_FROM_GNU_OPENMP = False
 
 
 def _after_fork_in_child():
     global _FORKED_FROM_GNU_OPENMP
     _new_kernel_lock()
-    if _USED_GNU_OPENMP:
-        _FORKED_FROM_GNU_OPENMP = True
+    if USE_NUMBA:
+        try:
+            launched = numba.threading_layer()
+        except ValueError:  # no parallel code ran in the parent: the child may choose freely
+            return
+        if launched == "omp" and _layer_is_gnu_openmp():
+            _FORKED_FROM_GNU_OPENMP = True
 
 
 class Threads:
@@ -139,13 +144,12 @@ class Threads:
         self._lock = None
 
     def __enter__(self):
-        global _USED_GNU_OPENMP
         if USE_NUMBA:
             if _FORKED_FROM_GNU_OPENMP:
                 raise RuntimeError(
-                    "This process was forked from one that had run ncd's compiled parallel code on numba's "
-                    "GNU OpenMP threading layer, which is not fork-safe: running it here would kill the "
-                    "process. Use multiprocessing's 'spawn' or 'forkserver' start method "
+                    "This process was forked from one that had started numba's GNU "
+                    "OpenMP threading layer, which is not fork-safe: running ncd's compiled code here would kill "
+                    "the process. Use multiprocessing's 'spawn' or 'forkserver' start method "
                     "(multiprocessing.get_context('spawn')), or unset NUMBA_THREADING_LAYER=omp so that ncd "
                     "picks a fork-safe layer, or install tbb (pip install tbb)."
                 )
@@ -154,8 +158,6 @@ class Threads:
                 lock = _KERNEL_LOCK
                 lock.acquire()  # a Ctrl-C while waiting here leaves nothing to undo
                 self._lock = lock
-            elif not _USED_GNU_OPENMP and _layer_is_gnu_openmp():
-                _USED_GNU_OPENMP = True
             try:
                 numba.set_num_threads(self.n)
             except BaseException:
