@@ -8,7 +8,8 @@ The interface with a compressor (see :class:`ncd.compressors.Compressor`):
 
 * ``compressor.joint_code_lengths(x, ys, separator, reverse)``: the joint lengths of one query
   with every reference. Every compressor has it; the engine calls it a row at a time, on a
-  thread pool of ``n_jobs`` threads.
+  thread pool of ``n_jobs`` threads, a long row in pieces of references (so that a Ctrl-C,
+  which waits for the pieces running, is answered within a fraction of a second).
 * ``compressor._prepare_refs(ys, separator, n_threads)``: what a compiled path needs about the
   references, computed once per set of references (:class:`References` keeps it), or
   :data:`~ncd.compressors.NO_COMPILED_PATH` for a compressor without one.
@@ -27,6 +28,7 @@ registers with it. See ``docs/guide/internals.md``.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +48,10 @@ __all__ = ["References", "PairwiseJob", "use_backend", "active_backend"]
 # moving and the thread pool's queue short.
 _MAX_BLOCK_ROWS = 256
 _BLOCK_SECONDS = 0.25  # aim of each block's time, once the first block has been timed
+# Bytes of concatenations per task of the row path's thread pool at most (one pair when a pair alone is
+# longer): a Ctrl-C waits for the tasks that are running, so each must be short even when a row is
+# long (a 1 MB query against thousands of references).
+_TASK_BYTES = 1 << 18
 
 _BACKEND: contextvars.ContextVar = contextvars.ContextVar("ncd_backend", default=None)
 
@@ -66,14 +72,38 @@ def active_backend():
     return _BACKEND.get()
 
 
+_POOL_NUMBERS = itertools.count()
+
+
+def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
+    """A thread pool whose threads carry a name of their own (see :func:`_shut_down`)."""
+    name = f"ncd-engine-{next(_POOL_NUMBERS)}"
+    pool = ThreadPoolExecutor(n_threads, thread_name_prefix=name)
+    pool.ncd_thread_name = name  # its threads are named name_0, name_1, ...
+    return pool
+
+
+def _shut_down(pool: ThreadPoolExecutor) -> None:
+    """Cancel what has not started, wait for what runs, and join every thread of the pool: also one
+    that a Ctrl-C inside ``Thread.start()`` left out of the pool's own list (it would outlive the job)."""
+    pool.shutdown(wait=True, cancel_futures=True)
+    prefix = pool.ncd_thread_name + "_"
+    for thread in threading.enumerate():
+        if thread.name.startswith(prefix) and thread is not threading.current_thread():
+            thread.join()
+
+
 def code_lengths(compressor: Compressor, texts: Sequence[bytes], n_jobs: int) -> np.ndarray:
     """C(x) of every text, on ``n_jobs`` threads when there are enough texts to share."""
     if n_jobs <= 1 or len(texts) < 64:
         return compressor.code_lengths(texts)
     step = -(-len(texts) // (4 * n_jobs))
     chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
-    with ThreadPoolExecutor(n_jobs) as pool:
+    pool = _thread_pool(n_jobs)
+    try:
         return np.concatenate(list(pool.map(compressor.code_lengths, chunks)))
+    finally:
+        _shut_down(pool)
 
 
 class References:
@@ -135,6 +165,7 @@ class PairwiseJob:
         self.n_jobs = n_jobs
         self.working_memory = working_memory
         self.verbose = verbose
+        self._mean_y = None  # mean reference length (plus separator), on first need
 
     def for_queries(self, xs: list[bytes], cx: np.ndarray, n_jobs: int | None = None) -> "PairwiseJob":
         """The same job for other queries (a backend's block of rows), on ``n_jobs`` threads."""
@@ -143,12 +174,26 @@ class PairwiseJob:
 
     # -- joint lengths, by blocks of rows ----------------------------------------------
 
-    def _row(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+    def _row(self, task: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Joint lengths of query i with references lo:hi."""
+        i, lo, hi = task
         x, refs = self.xs[i], self.refs
-        cxy = refs.compressor.joint_code_lengths(x, refs.texts, refs.separator)
-        cyx = refs.compressor.joint_code_lengths(x, refs.texts, refs.separator, reverse=True) \
-            if self.both_orders else None
+        ys = refs.texts[lo:hi]
+        cxy = refs.compressor.joint_code_lengths(x, ys, refs.separator)
+        cyx = refs.compressor.joint_code_lengths(x, ys, refs.separator, reverse=True) if self.both_orders else None
         return cxy, cyx
+
+    def _row_tasks(self, start: int, stop: int) -> list[tuple[int, int, int]]:
+        """Rows start:stop as tasks (i, lo, hi) of at most about _TASK_BYTES of concatenations each."""
+        refs = self.refs
+        n_y = len(refs)
+        if self._mean_y is None:
+            self._mean_y = sum(len(y) for y in refs.texts) / max(n_y, 1) + len(refs.separator)
+        tasks = []
+        for i in range(start, stop):
+            step = max(1, int(_TASK_BYTES // (len(self.xs[i]) + self._mean_y)))
+            tasks.extend((i, lo, min(lo + step, n_y)) for lo in range(0, n_y, step))
+        return tasks
 
     def _compiled_block(self, start: int, stop: int):
         """The block's joint lengths from the compressor's compiled path, or (None, None)."""
@@ -162,16 +207,17 @@ class PairwiseJob:
         return cxy, cyx
 
     def _row_block(self, start, stop, pool, bar):
-        """The block's joint lengths a row at a time, on a thread pool of n_jobs threads."""
+        """The block's joint lengths, by pieces of rows (see _row_tasks), on a thread pool of n_jobs threads."""
         n_y = len(self.refs)
         cxy = np.empty((stop - start, n_y))
         cyx = np.empty((stop - start, n_y)) if self.both_orders else None
-        results = pool.map(self._row, range(start, stop)) if pool else map(self._row, range(start, stop))
-        for r, (row_xy, row_yx) in enumerate(results):
-            cxy[r] = row_xy
+        tasks = self._row_tasks(start, stop)
+        results = pool.map(self._row, tasks) if pool else map(self._row, tasks)
+        for (i, lo, hi), (part_xy, part_yx) in zip(tasks, results):
+            cxy[i - start, lo:hi] = part_xy
             if cyx is not None:
-                cyx[r] = row_yx
-            bar.update(n_y)
+                cyx[i - start, lo:hi] = part_yx
+            bar.update(hi - lo)
         return cxy, cyx
 
     def length_blocks(self, desc: str = "pairs") -> Iterator[tuple[int, int, np.ndarray, np.ndarray | None]]:
@@ -197,7 +243,7 @@ class PairwiseJob:
                     # the pool is made here, not inside _row_block: an interrupt during the first
                     # row block must still find it in this frame to shut it down
                     if pool is None and self.n_jobs > 1:
-                        pool = ThreadPoolExecutor(self.n_jobs)
+                        pool = _thread_pool(self.n_jobs)
                     cxy, cyx = self._row_block(start, stop, pool, bar)
                 else:
                     bar.update((stop - start) * n_y)
@@ -207,7 +253,7 @@ class PairwiseJob:
                 start = stop
         finally:
             if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _shut_down(pool)
             bar.close()
 
     # -- what the drivers ask for ----------------------------------------------------------

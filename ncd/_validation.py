@@ -6,6 +6,7 @@ nothing from ncd, so the compressors use it as the estimators do.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any, Sequence
 
@@ -116,13 +117,26 @@ def check_n_jobs(n_jobs: Any, owner: str) -> int:
 
 
 def check_working_memory(working_memory: Any, owner: str) -> float:
+    """MiB for one block of lengths: ``working_memory``, or scikit-learn's setting when it is None.
+
+    A positive, finite number; infinity or NaN (from the argument or from ``sklearn.set_config``)
+    is refused by name rather than failing later when the block size is computed.
+    """
     if working_memory is None:
         from sklearn import get_config
 
-        return float(get_config()["working_memory"])
-    if isinstance(working_memory, bool) or not isinstance(working_memory, numbers.Real) or not working_memory > 0:
+        setting = get_config()["working_memory"]
+        if isinstance(setting, bool) or not isinstance(setting, numbers.Real) or not 0 < setting < math.inf:
+            raise ValueError(
+                f"scikit-learn's working_memory setting, which {owner} follows, must be a positive, finite number "
+                f"of MiB. Got {setting!r} instead: set it with sklearn.set_config(working_memory=1024) or "
+                "sklearn.config_context(working_memory=...)."
+            )
+        return float(setting)
+    if isinstance(working_memory, bool) or not isinstance(working_memory, numbers.Real) or not (
+            0 < working_memory < math.inf):
         raise ValueError(
-            f"The 'working_memory' parameter of {owner} must be a positive number of MiB or None. "
-            f"Got {working_memory!r} instead."
+            f"The 'working_memory' parameter of {owner} must be a positive, finite number of MiB or None "
+            f"(None: scikit-learn's working_memory setting). Got {working_memory!r} instead."
         )
     return float(working_memory)

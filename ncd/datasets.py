@@ -18,6 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
+from ._hub import hub_access, unreachable_note
+
 __all__ = ["TextDataset", "load_dataset", "read_labelled_file", "few_shot_indices", "overlap_report",
            "near_duplicates", "EMBEDDED", "HUB_SETS"]
 
@@ -336,12 +338,16 @@ def _load_hub(name: str, spec: _HubSet) -> TextDataset:
         import datasets
     except ImportError as exc:  # a core dependency; only a broken install gets here
         raise ImportError("Loading from the Hugging Face hub needs the 'datasets' package.") from exc
+    unreachable = False
     try:
-        dd = datasets.load_dataset(spec.repo, spec.config)
+        # without a network: a quick probe, then the cache only, instead of ~25 s of retries
+        with hub_access() as unreachable:
+            dd = datasets.load_dataset(spec.repo, spec.config)
     except Exception as exc:  # offline, unknown repository, ... : say what was tried and what to do
         raise FileNotFoundError(
             f"Could not load {name!r} from the Hugging Face hub ({spec.repo}"
-            f"{', config ' + spec.config if spec.config else ''}): {type(exc).__name__}: {exc}. "
+            f"{', config ' + spec.config if spec.config else ''}): {type(exc).__name__}: {exc}."
+            f"{unreachable_note(unreachable)} "
             "Without a network, point load_dataset at a local folder or set NCD_DATA_DIR to a mirror."
         ) from exc
     splits = {}

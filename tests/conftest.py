@@ -79,6 +79,13 @@ def _guarded(real):
 def _no_network():
     socket.socket.connect = _guarded(_real_connect)
     socket.socket.connect_ex = _guarded(_real_connect_ex)
+    # the hub libraries offline, so that ncd does not probe the hub (a name lookup) before a hub call
+    offline = os.environ.get("HF_HUB_OFFLINE")
+    os.environ["HF_HUB_OFFLINE"] = "1"
     yield
     socket.socket.connect = _real_connect
     socket.socket.connect_ex = _real_connect_ex
+    if offline is None:
+        os.environ.pop("HF_HUB_OFFLINE", None)
+    else:
+        os.environ["HF_HUB_OFFLINE"] = offline

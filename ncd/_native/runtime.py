@@ -7,7 +7,22 @@
 * :func:`jit` compiles a kernel (or returns it unchanged when :data:`USE_NUMBA` is false).
   ``prange`` is numba's, which is ``range`` outside compiled code.
 * :class:`Threads` runs numba's parallel loops on n threads and restores the previous setting.
+  It also makes them safe with threads and with ``fork`` (see "Threads and fork" below).
 * :func:`pack` puts texts into one uint8 array with offsets, the layout every kernel takes.
+
+Threads and fork
+----------------
+numba runs parallel loops on a "threading layer". Without Intel TBB it picks GNU OpenMP on Linux,
+and GNU OpenMP is not fork-safe: a child forked after one parallel call (``multiprocessing`` with
+the ``fork`` start method, the default on Linux before Python 3.14) is killed when it runs
+parallel code, and a ``multiprocessing.Pool`` waits for it forever. So at import, when neither
+``NUMBA_THREADING_LAYER`` nor ``numba.config.THREADING_LAYER`` names a layer and no parallel code
+has run yet, ncd asks numba for its ``"forksafe"`` choice: TBB where installed (safe with threads
+and fork), else OpenMP where it is not GNU's, else ``workqueue``. ``workqueue`` aborts the process
+when two threads launch parallel code at once, so under it :class:`Threads` blocks take turns (a
+process-wide lock); with the kernels' own threads the cores are busy either way. A layer chosen by
+the user is kept; if it is GNU OpenMP, compiled ncd code in a forked child raises a RuntimeError
+that says what to do instead of dying.
 
 This module, like the whole ``ncd._native`` package, imports nothing from the layers above it.
 """
@@ -16,6 +31,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import warnings
 
 import numpy as np
@@ -27,7 +43,7 @@ except ImportError:  # pragma: no cover - numba is a core dependency; this keeps
     numba = None
     prange = range
 
-__all__ = ["USE_NUMBA", "numba", "prange", "jit", "Threads", "pack", "check_cache_dir"]
+__all__ = ["USE_NUMBA", "numba", "prange", "jit", "Threads", "pack", "check_cache_dir", "prefer_forksafe_layer"]
 
 #: Whether kernels are compiled: numba is installed and NCD_NO_NUMBA is not set (read once).
 USE_NUMBA = numba is not None and not os.environ.get("NCD_NO_NUMBA")
@@ -55,26 +71,115 @@ def jit(func=None, *, parallel=False, inline=False, cache=True, nogil=False):
     return numba.njit(**options)(func)
 
 
+# Held around every compiled parallel call when numba's threading layer is not thread-safe
+# (workqueue: two threads launching parallel regions at once abort the process). Re-entrant: a
+# Threads block may run inside another on the same thread. Made anew in a forked child, where a
+# lock held by a parent's thread would stay held forever.
+_KERNEL_LOCK = threading.RLock()
+
+
+def _new_kernel_lock():
+    global _KERNEL_LOCK
+    _KERNEL_LOCK = threading.RLock()
+
+
+def _layer_is_threadsafe():
+    """Whether numba's threading layer (launched by now) lets two threads run parallel code at once."""
+    return numba.threading_layer() != "workqueue"
+
+
+def _layer_is_gnu_openmp():
+    """Whether numba's threading layer (launched by now) is GNU OpenMP, which is not fork-safe."""
+    if numba.threading_layer() != "omp":
+        return False
+    try:
+        from numba.np.ufunc import omppool
+    except ImportError:  # pragma: no cover - the layer was loaded, so is the module
+        return False
+    return getattr(omppool, "openmp_vendor", "GNU") == "GNU"
+
+
+def prefer_forksafe_layer():
+    """Ask numba for a fork-safe threading layer, unless the user chose one or one already runs.
+
+    Returns the setting numba will use (``"forksafe"`` when this call set it).
+    """
+    if not USE_NUMBA or os.environ.get("NUMBA_THREADING_LAYER"):
+        return None if not USE_NUMBA else numba.config.THREADING_LAYER
+    if str(numba.config.THREADING_LAYER).lower() != "default":
+        return numba.config.THREADING_LAYER
+    try:
+        numba.threading_layer()
+    except ValueError:  # not launched yet: the choice can still be made
+        numba.config.THREADING_LAYER = "forksafe"
+    return numba.config.THREADING_LAYER
+
+
+# Set in a child forked after the parent launched numba's GNU OpenMP layer (ncd's code or anyone's):
+# numba kills such a child when it runs parallel code (and a multiprocessing.Pool then waits forever),
+# so Threads raises instead.
+_FORKED_FROM_GNU_OPENMP = False
+
+
+def _after_fork_in_child():
+    global _FORKED_FROM_GNU_OPENMP
+    _new_kernel_lock()
+    if USE_NUMBA:
+        try:
+            launched = numba.threading_layer()
+        except ValueError:  # no parallel code ran in the parent: the child may choose freely
+            return
+        if launched == "omp" and _layer_is_gnu_openmp():
+            _FORKED_FROM_GNU_OPENMP = True
+
+
 class Threads:
     """Run numba's parallel loops on n threads, restoring the previous setting after.
 
     Never sets the thread count globally: only inside the ``with`` block. Without numba it
-    does nothing (``n`` is then 1).
+    does nothing (``n`` is then 1). Under numba's ``workqueue`` threading layer, which aborts the
+    process when two threads launch parallel code at once, the blocks of all threads take turns
+    (a process-wide lock); under ``omp`` and ``tbb`` they run at the same time.
     """
 
     def __init__(self, n_threads):
         limit = numba.config.NUMBA_NUM_THREADS if USE_NUMBA else 1
         self.n = max(1, min(int(n_threads), limit))
+        self._lock = None
 
     def __enter__(self):
         if USE_NUMBA:
-            self.previous = numba.get_num_threads()
-            numba.set_num_threads(self.n)
+            if _FORKED_FROM_GNU_OPENMP:
+                raise RuntimeError(
+                    "This process was forked from one that had started numba's GNU "
+                    "OpenMP threading layer, which is not fork-safe: running ncd's compiled code here would kill "
+                    "the process. Use multiprocessing's 'spawn' or 'forkserver' start method "
+                    "(multiprocessing.get_context('spawn')), or unset NUMBA_THREADING_LAYER=omp so that ncd "
+                    "picks a fork-safe layer, or install tbb (pip install tbb)."
+                )
+            self.previous = numba.get_num_threads()  # launches numba's threading layer on first use
+            if not _layer_is_threadsafe():
+                lock = _KERNEL_LOCK
+                lock.acquire()  # a Ctrl-C while waiting here leaves nothing to undo
+                self._lock = lock
+            try:
+                numba.set_num_threads(self.n)
+            except BaseException:
+                self._release()
+                raise
         return self
 
+    def _release(self):
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
     def __exit__(self, *exc):
-        if USE_NUMBA:
-            numba.set_num_threads(self.previous)
+        try:
+            if USE_NUMBA:
+                numba.set_num_threads(self.previous)
+        finally:
+            self._release()
 
 
 def pack(texts):
@@ -100,3 +205,6 @@ def check_cache_dir():
 
 
 check_cache_dir()
+prefer_forksafe_layer()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import threading
 
 import numpy as np
 
+from .._hub import PROBE_SECONDS, hub_access
 from .._optional import import_optional
 from .._validation import check_choice, check_int
 from ._base import Compressor
@@ -203,6 +205,25 @@ class LMCompressor(Compressor):
                     self._loaded = self._load()
         return self._loaded
 
+    def _from_hub(self, auto_class, name_or_path: str):
+        """``auto_class.from_pretrained(name_or_path)``; without a network, a quick probe and then the local
+        cache only, instead of ~25 s of retries before the same error."""
+        if os.path.isdir(name_or_path):
+            return auto_class.from_pretrained(name_or_path)
+        unreachable = False
+        try:
+            with hub_access() as unreachable:
+                return auto_class.from_pretrained(name_or_path)
+        except OSError as exc:
+            if not unreachable:
+                raise
+            raise OSError(
+                f"{type(self).__name__} could not load {name_or_path!r}: it is not a local folder, it is not in the "
+                f"local Hugging Face cache, and the hub could not be reached within {PROBE_SECONDS:g} s. Pass a "
+                "local folder (model.save_pretrained(folder) where there is a network), or train a byte model "
+                f"offline with ncd.lm.train_byte_lm. ({type(exc).__name__}: {exc})"
+            ) from exc
+
     def _load(self):
         name = type(self).__name__
         if self.model is None:
@@ -226,7 +247,7 @@ class LMCompressor(Compressor):
         if isinstance(self.model, str):
             from .. import _byte_models  # noqa: F401  (registers ncd's own byte model with the Auto classes)
 
-            net = AutoModelForCausalLM.from_pretrained(self.model)
+            net = self._from_hub(AutoModelForCausalLM, self.model)
         elif isinstance(self.model, torch.nn.Module):
             net = self.model
         else:
@@ -240,11 +261,11 @@ class LMCompressor(Compressor):
             if not isinstance(self.model, str):
                 raise ValueError(f"{name} was given a model object without a tokenizer: pass tokenizer= (a "
                                  "transformers tokenizer, or 'bytes' for a byte-level model).")
-            tok = _HFTokens(AutoTokenizer.from_pretrained(self.model))
+            tok = _HFTokens(self._from_hub(AutoTokenizer, self.model))
         elif isinstance(self.tokenizer, ByteTokenizer):
             tok = self.tokenizer
         elif isinstance(self.tokenizer, str):
-            tok = _HFTokens(AutoTokenizer.from_pretrained(self.tokenizer))
+            tok = _HFTokens(self._from_hub(AutoTokenizer, self.tokenizer))
         else:
             tok = _HFTokens(self.tokenizer)
         bos = self.bos_token_id if self.bos_token_id is not None else tok.bos_token_id
