@@ -279,3 +279,5 @@ def test_input_checks():
         MixModel().add("a single string")
     with pytest.raises(TypeError, match="Unknown MixModel settings"):
         MixModel(colour=3)
+    with pytest.raises(ValueError, match="'memory' parameter of MixModel"):
+        MixModel(memory=40).add([b"x"])

@@ -223,12 +223,11 @@ def _groups(T, ov, touched, P, S, H, c0, G, update):
     G[j] = -1: an unseen context.
     """
     bits = P[P_BITS]
-    mask = ((1 << bits) - 1) & ~15
     logging = touched.size > 0
     for j in range(NH):
         full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-        tag = (full >> 17) | 1  # 1..0x7FFF: never the 0x8000 of an empty group (1 << 31)
-        b0 = P[P_OFF_H] + (j << bits) + (full & mask)
+        tag = ((full << 1) & 0x7FFE) | 1  # from bits 0-13; 1..0x7FFF, never an empty group's 0x8000
+        b0 = P[P_OFF_H] + (j << bits) + ((full >> (36 - bits)) << 4)  # the group from bits 36-bits..31
         b1 = b0 ^ 16
         t0 = np.int64(T[b0])
         t1 = np.int64(T[b1])
@@ -692,6 +691,13 @@ class MixModel:
     # the tables --------------------------------------------------------------
     def _allocate(self, n_bytes):
         s = self.settings
+        if not 10 <= self.memory <= 30:
+            raise ValueError(f"The 'memory' parameter of MixModel must be an int in the range [10, 30] (2^memory "
+                             f"slots per hashed table). Got {self.memory} instead.")
+        if not 1 <= s["min_match"] <= 8:
+            raise ValueError(f"min_match must be in [1, 8]; got {s['min_match']}.")
+        if not 1 <= s["limit"] <= 1023:
+            raise ValueError(f"limit must be in [1, 1023]; got {s['limit']}.")
         self.bits = table_bits(n_bytes, self.memory, s["per_byte"])
         self.P = np.zeros(P_LEN, dtype=np.int64)
         size = _layout(self.bits, s["min_match"], s["limit"], s["lr"], s["apm_rate"], s["w0"], s["apm_weight"],
