@@ -670,13 +670,26 @@ class MixModel:
     Parameters
     ----------
     memory : int, default=22
-        At most 2^memory slots (uint32) per hashed table (7 of them). At the first :meth:`add`
-        the tables are sized to the data: 2^ceil(log2(per_byte * bytes)), between 2^10 and
-        2^memory. Later calls to :meth:`add` keep that size.
+        At most 2^memory slots (uint32) per hashed table (8 of them: 2^22 is 16 MiB each; the
+        direct order-1 table, match table and APM add up to ~10 MiB more). At the first
+        :meth:`add` the tables are sized to the data: 2^ceil(log2(per_byte * bytes)), between
+        2^10 and 2^memory. Later calls to :meth:`add` keep that size. The trained bytes are
+        kept too (the match model's history).
     min_match, limit, delta, lr, apm_rate, w0, apm_weight, per_byte : int or float
         The match model's minimum length; the predictors' count limit and rate offset
         (rate 1 / (n + delta)); the mixer's learning rate; the APM's rate (a shift); the mixer's
         initial weight (2^16 = 1); the APM's share of the output, of 16; table slots per byte.
+        Defaults chosen on held-out AG News training texts (benchmarks/mix_bits.md).
+
+    Examples
+    --------
+    >>> from ncd._native.mix import MixModel
+    >>> m = MixModel()
+    >>> bits = m.add([b"the cat sat on the mat", b"the dog sat on the log"])
+    >>> bool(m.code_lengths([b"the cat sat on the log"])[0] < m.code_lengths([b"zq xv jw kp fy gb"])[0])
+    True
+    >>> bool(abs(m.distribution(b"the c").sum() - 1) < 1e-9)
+    True
     """
 
     def __init__(self, memory=22, **settings):
@@ -742,8 +755,9 @@ class MixModel:
         """Bits of each text coded after the trained state, each on its own.
 
         adapt=True: the model keeps learning while it codes a text, and every change is undone
-        after it (each thread but the first works on its own copy of the tables: n_threads copies
-        of ``T`` in memory); adapt=False: a frozen model.
+        after it (each thread but the first works on its own copy of the tables, made at each
+        call: fewer threads are used where the copies would pass 1 GiB; to score several class
+        models, :func:`code_lengths_per_model` copies nothing); adapt=False: a frozen model.
         """
         self._ensure()
         texts = _as_byte_list(texts)
@@ -755,6 +769,8 @@ class MixModel:
         log_size = _max_writes(longest)
         with Threads(n_threads) as th:
             n_blocks = min(th.n, len(texts))
+            if adapt:  # every thread but the first copies T: at most 1 GiB of copies
+                n_blocks = min(n_blocks, 1 + 2**30 // self.T.nbytes)
             _score(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, bool(adapt),
                    n_blocks, log_size, out)
         return out
