@@ -533,6 +533,13 @@ def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
                        ov, touched, True)
 
 
+@jit
+def _max_writes(n_bytes):
+    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
+    valid bits, the APM; per byte: two group tags per hashed context, the match table)."""
+    return n_bytes * (8 * (2 * NH + 3 + 1) + 2 * NH + 1) + 16
+
+
 @jit(inline=True)
 def _undo(T, ov, touched, S):
     """Put back what the undo log says, newest first."""
@@ -561,13 +568,21 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
         ov = np.zeros(size, dtype=np.int64)
         touched = np.zeros(size, dtype=np.int64)
         Wl = W.copy()
+        empty = np.zeros(0, dtype=np.int64)
+        scratch = np.zeros(0, dtype=np.uint32)
         for t in range(blk, n, n_blocks):
             _start(S, H, base_len)
             if adapt:
                 Wl[:] = W
-            out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H,
-                           ov, touched, adapt)
-            _undo(Tb, ov, touched, S)
+            text = data[off[t]:off[t + 1]]
+            if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
+                if scratch.size == 0:
+                    scratch = np.empty(T.size, dtype=np.uint32)
+                scratch[:] = Tb
+                out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
+            else:
+                out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+                _undo(Tb, ov, touched, S)
 
 
 @jit(nogil=True)
@@ -580,12 +595,21 @@ def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log
     ov = np.zeros(size, dtype=np.int64)
     touched = np.zeros(size, dtype=np.int64)
     Wl = W.copy()
+    empty = np.zeros(0, dtype=np.int64)
+    scratch = np.zeros(0, dtype=np.uint32)
     for t in range(off.size - 1):
         _start(S, H, base_len)
         if adapt:
             Wl[:] = W
-        out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov, touched, adapt)
-        _undo(T, ov, touched, S)
+        text = data[off[t]:off[t + 1]]
+        if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
+            if scratch.size == 0:
+                scratch = np.empty(T.size, dtype=np.uint32)
+            scratch[:] = T
+            out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
+        else:
+            out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+            _undo(T, ov, touched, S)
 
 
 @jit(parallel=True)
@@ -644,18 +668,18 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
 DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
 
 
-def _max_writes(n_bytes):
-    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
-    valid bits, the APM; per byte: two group tags per hashed context, the match table)."""
-    return n_bytes * (8 * (2 * NH + 3 + 1) + 2 * NH + 1) + 16
-
-
 def _aligned_uint32(size):
     """An uint32 array whose data starts on a 64-byte boundary: each 16-slot group of a hashed
     table is then one cache line."""
     raw = np.empty(size + 16, dtype=np.uint32)
     skip = (-raw.ctypes.data % 64) // 4
     return raw[skip:skip + size]
+
+
+def _log_size(longest, table_size):
+    """Entries of an undo log: enough for the longest text, but no more than the table has slots
+    (a text that needs more is scored on a copy of the table instead)."""
+    return int(min(_max_writes(longest), max(table_size, 1 << 16)))
 
 
 def _as_byte_list(texts):
@@ -766,7 +790,7 @@ class MixModel:
         if not texts:
             return out
         longest = int(np.diff(off).max())
-        log_size = _max_writes(longest)
+        log_size = _log_size(longest, self.T.size)
         with Threads(n_threads) as th:
             n_blocks = min(th.n, len(texts))
             if adapt:  # every thread but the first copies T: at most 1 GiB of copies
@@ -830,7 +854,7 @@ def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
     out = np.zeros((len(models), len(texts)))
     if not texts or not models:
         return out.T.copy()
-    log_size = _max_writes(int(np.diff(off).max()))
+    log_size = max(_log_size(int(np.diff(off).max()), m.T.size if m.T is not None else 0) for m in models)
 
     def one(k):
         m = models[k]
