@@ -38,6 +38,13 @@ other and of the number of threads, and the trained arrays end byte-identical. E
 from an empty byte history (contexts see NUL bytes before the start), as in the order-k context
 model of ``ncd._kernels``.
 
+The Python-facing part: :class:`MixModel` (``add`` trains; ``code_lengths`` scores after the
+trained state, adaptively or frozen; ``distribution`` gives p(next byte | prefix) for
+``ncd.coding``), :func:`code_lengths_per_model` (several class models on Python threads, no table
+copied), :func:`adaptive_code_lengths` (C(x) from an empty model) and :func:`joint_code_lengths`
+(C(x) + C(sep + y | x) for blocks of x and y). Texts that would need an undo log larger than the
+tables are scored on a fresh copy of the tables instead.
+
 This module imports numpy and the native runtime only.
 """
 
