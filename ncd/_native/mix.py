@@ -672,7 +672,7 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
 
 # -- the Python-facing model -------------------------------------------------------------------------
 
-DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
+DEFAULTS = dict(min_match=7, limit=1023, delta=1.1, lr=8, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
 
 
 def _aligned_uint32(size):
