@@ -25,7 +25,8 @@ import time
 import numpy as np
 
 from ncd._kernels import ContextModel
-from ncd._native.mix import DEFAULTS, MixModel, adaptive_code_lengths, code_lengths_per_model, joint_code_lengths
+from ncd._native.mix import (DEFAULTS, MixModel, adaptive_code_lengths, add_per_model, code_lengths_per_model,
+                             joint_code_lengths)
 
 from _common import machine, read_split, write_results
 
@@ -56,10 +57,8 @@ def main():
 
     load_before = os.getloadavg()
     start, cpu = time.perf_counter(), time.process_time()
-    models = {}
-    for c in classes:
-        models[c] = MixModel(memory=args.memory)
-        models[c].add(by_class[c])
+    models = {c: MixModel(memory=args.memory) for c in classes}
+    add_per_model([models[c] for c in classes], [by_class[c] for c in classes], n_threads=args.threads)
     fit_s, fit_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     lengths, score_s, score_cpu = {}, {}, {}
@@ -180,7 +179,8 @@ def main():
         f"mix vs cm3: {100 * result['mix_vs_cm3']:+.1f}%; mix vs PPMd-6 on the sample: "
         f"{100 * result['mix_vs_ppmd6_on_sample']:+.1f}%.",
         "",
-        f"Fit, 4 class models (5,000 texts, memory={args.memory}): {fit_s:.2f} s wall, {fit_cpu:.2f} s CPU "
+        f"Fit, 4 class models (5,000 texts, memory={args.memory}, add_per_model on {args.threads} threads): "
+        f"{fit_s:.2f} s wall, {fit_cpu:.2f} s CPU "
         f"(cm3: {cm_fit_s:.2f} s). "
         f"Scoring with {args.threads} threads (code_lengths_per_model: one class model per thread), test texts per "
         f"second against all 4 classes: mix {n / score_s[True]:,.0f} (adapt=True), {n / score_s[False]:,.0f} (frozen); "

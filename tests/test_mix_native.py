@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from ncd._native import mix
-from ncd._native.mix import MixModel, adaptive_code_lengths, code_lengths_per_model, joint_code_lengths
+from ncd._native.mix import (MixModel, adaptive_code_lengths, add_per_model, code_lengths_per_model,
+                             joint_code_lengths)
 from ncd.coding import decode, encode, ideal_code_length
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,6 +176,17 @@ def test_several_models_on_python_threads(adapt):
         np.testing.assert_array_equal(m.T, T)
     with pytest.raises(ValueError, match="appears twice"):
         code_lengths_per_model([models[0], models[0]], tests)
+
+
+def test_training_several_models_on_python_threads():
+    parts = [_news(40), _news(60)[::-1], SMALL]
+    one = [_trained(12, p) for p in parts]
+    many = [MixModel(memory=12) for _ in parts]
+    bits = add_per_model(many, parts, n_threads=3)
+    for a, b, p, got in zip(one, many, parts, bits):
+        np.testing.assert_array_equal(a.T, b.T)
+        np.testing.assert_array_equal(a.W, b.W)
+        np.testing.assert_array_equal(MixModel(memory=12).add(p), got)
 
 
 def test_a_text_too_long_for_the_undo_log_is_scored_on_a_copy():

@@ -40,8 +40,8 @@ model of ``ncd._kernels``.
 
 The Python-facing part: :class:`MixModel` (``add`` trains; ``code_lengths`` scores after the
 trained state, adaptively or frozen; ``distribution`` gives p(next byte | prefix) for
-``ncd.coding``), :func:`code_lengths_per_model` (several class models on Python threads, no table
-copied), :func:`adaptive_code_lengths` (C(x) from an empty model) and :func:`joint_code_lengths`
+``ncd.coding``), :func:`add_per_model` and :func:`code_lengths_per_model` (several class models
+trained or scored on Python threads, one model per thread, no table copied), :func:`adaptive_code_lengths` (C(x) from an empty model) and :func:`joint_code_lengths`
 (C(x) + C(sep + y | x) for blocks of x and y). Texts that would need an undo log larger than the
 tables are scored on a fresh copy of the tables instead.
 
@@ -54,7 +54,8 @@ import numpy as np
 
 from .runtime import USE_NUMBA, Threads, jit, pack, prange
 
-__all__ = ["MixModel", "adaptive_code_lengths", "code_lengths_per_model", "joint_code_lengths", "table_bits"]
+__all__ = ["MixModel", "adaptive_code_lengths", "add_per_model", "code_lengths_per_model", "joint_code_lengths",
+           "table_bits"]
 
 # -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
 
@@ -525,7 +526,7 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
         S[S_NT] = mark
 
 
-@jit
+@jit(nogil=True)
 def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
     """Code texts data[off[t]:off[t+1]] in order, learning; base[:base_len] is the history before
     them and base[base_len:] must already hold data (the texts appended). out[t] = bits of text t."""
@@ -842,6 +843,20 @@ class MixModel:
         _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, self.base, self.base_len, data, ses["S"], ses["H"],
                       ses["ov"], ses["touched"], out)
         return out
+
+
+def add_per_model(models, texts_per_model, n_threads=1):
+    """``models[k].add(texts_per_model[k])`` for every k, on up to n_threads Python threads (one
+    model per thread; training releases the GIL). Returns the list of what each add returned."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len({id(m) for m in models}) != len(models) or len(models) != len(texts_per_model):
+        raise ValueError("add_per_model: give each model once, with one list of texts per model.")
+    workers = max(1, min(int(n_threads), len(models)))
+    if workers == 1 or not USE_NUMBA:
+        return [m.add(t) for m, t in zip(models, texts_per_model)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda k: models[k].add(texts_per_model[k]), range(len(models))))
 
 
 def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
