@@ -25,7 +25,8 @@ import time
 import numpy as np
 
 from ncd._kernels import ContextModel
-from ncd._native.mix import DEFAULTS, MixModel, code_lengths_per_model
+from ncd._native.mix import (DEFAULTS, MixModel, adaptive_code_lengths, add_per_model, code_lengths_per_model,
+                             joint_code_lengths)
 
 from _common import machine, read_split, write_results
 
@@ -56,10 +57,8 @@ def main():
 
     load_before = os.getloadavg()
     start, cpu = time.perf_counter(), time.process_time()
-    models = {}
-    for c in classes:
-        models[c] = MixModel(memory=args.memory)
-        models[c].add(by_class[c])
+    models = {c: MixModel(memory=args.memory) for c in classes}
+    add_per_model([models[c] for c in classes], [by_class[c] for c in classes], n_threads=args.threads)
     fit_s, fit_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     lengths, score_s, score_cpu = {}, {}, {}
@@ -107,6 +106,19 @@ def main():
     rows.append({"model": "ppmd6", "bits_per_byte": None,
                  "bits_per_byte_ppmd_sample": float(np.sum(ppmd_bits) / sample_bytes), "accuracy_argmin": None})
 
+    adaptive_code_lengths([b"warm"])
+    joint_code_lengths([b"warm"], [b"up"], sep=b" ")
+    start, cpu = time.perf_counter(), time.process_time()
+    alone = adaptive_code_lengths(test, n_threads=args.threads)
+    alone_s, alone_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
+    joint, _ = joint_code_lengths(test[:20], test[:100], sep=b" ", n_threads=args.threads)
+    joint_s, joint_cpu = time.perf_counter() - start, time.process_time() - cpu
+    n = len(test)
+    pairwise = {"empty_model_bits_per_byte": float(alone.sum() / n_bytes.sum()),
+                "empty_model_texts_per_s": n / alone_s, "empty_model_texts_per_cpu_second": n / alone_cpu,
+                "joint_20x100_pairs_per_s": 2000 / joint_s, "joint_20x100_pairs_per_cpu_second": 2000 / joint_cpu}
+
     start = time.perf_counter()
     u_texts, u_labels = read_split("udhr_langid", "train")
     u_by = {}
@@ -144,6 +156,7 @@ def main():
         "text_class_pairs_per_cpu_second": {"mix": 4 * n / score_cpu[True], "mix_frozen": 4 * n / score_cpu[False]},
         "cm3_fit_seconds": cm_fit_s,
         "udhr_431_models": udhr,
+        "pairwise_parts": pairwise,
         "ppmd_seconds": ppmd_s,
     }
     lines = [
@@ -166,13 +179,19 @@ def main():
         f"mix vs cm3: {100 * result['mix_vs_cm3']:+.1f}%; mix vs PPMd-6 on the sample: "
         f"{100 * result['mix_vs_ppmd6_on_sample']:+.1f}%.",
         "",
-        f"Fit, 4 class models (5,000 texts, memory={args.memory}): {fit_s:.2f} s wall, {fit_cpu:.2f} s CPU "
+        f"Fit, 4 class models (5,000 texts, memory={args.memory}, add_per_model on {args.threads} threads): "
+        f"{fit_s:.2f} s wall, {fit_cpu:.2f} s CPU "
         f"(cm3: {cm_fit_s:.2f} s). "
         f"Scoring with {args.threads} threads (code_lengths_per_model: one class model per thread), test texts per "
         f"second against all 4 classes: mix {n / score_s[True]:,.0f} (adapt=True), {n / score_s[False]:,.0f} (frozen); "
         f"cm3 {n / cm_score_s:,.0f}. Per CPU-second, texts x classes coded: mix {4 * n / score_cpu[True]:,.0f} "
         f"(adapt), {4 * n / score_cpu[False]:,.0f} (frozen). "
         f"Model size per class: {max(result['model_mbytes'].values()):.0f} MiB at most.",
+        "",
+        f"Each test text from an empty model (C(x), tables sized to the text): "
+        f"{pairwise['empty_model_bits_per_byte']:.3f} bits/byte, {pairwise['empty_model_texts_per_s']:,.0f} texts/s. "
+        f"C(x) + C(' ' + y | x) for 20 x 100 test texts: {pairwise['joint_20x100_pairs_per_s']:,.0f} pairs/s "
+        f"({pairwise['joint_20x100_pairs_per_cpu_second']:,.0f} per CPU-second).",
         "",
         f"UDHR: {udhr['models']} class models (default settings) hold {udhr['total_gib']:.2f} GiB in all "
         f"(tables of 2^bits slots: {udhr['models_by_table_bits']} models by bits); fitting them took "

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from ncd._native import mix
-from ncd._native.mix import MixModel, adaptive_code_lengths, code_lengths_per_model, joint_code_lengths
+from ncd._native.mix import (MixModel, adaptive_code_lengths, add_per_model, code_lengths_per_model,
+                             joint_code_lengths)
 from ncd.coding import decode, encode, ideal_code_length
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +178,34 @@ def test_several_models_on_python_threads(adapt):
         code_lengths_per_model([models[0], models[0]], tests)
 
 
+def test_training_several_models_on_python_threads():
+    parts = [_news(40), _news(60)[::-1], SMALL]
+    one = [_trained(12, p) for p in parts]
+    many = [MixModel(memory=12) for _ in parts]
+    bits = add_per_model(many, parts, n_threads=3)
+    for a, b, p, got in zip(one, many, parts, bits):
+        np.testing.assert_array_equal(a.T, b.T)
+        np.testing.assert_array_equal(a.W, b.W)
+        np.testing.assert_array_equal(MixModel(memory=12).add(p), got)
+
+
+def test_a_text_too_long_for_the_undo_log_is_scored_on_a_copy():
+    m = _trained(10, _news(30))
+    long_text = b" ".join(_news(120))  # its undo log would outgrow the tables: scored on a copy
+    assert mix._max_writes(len(long_text)) > mix._log_size(len(long_text), m.T.size)
+    T = m.T.copy()
+    tests = [b"the bank", long_text, b"oil prices"]
+    got = m.code_lengths(tests, n_threads=2)
+    np.testing.assert_array_equal(m.T, T)
+    data, off = mix.pack(tests)
+    want = np.zeros(3)
+    mix._score(m.T, m.W, m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, data, off, True, 1,
+               mix._max_writes(len(long_text)), want)  # a log big enough for it
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(code_lengths_per_model([m], tests)[:, 0], want)
+    np.testing.assert_array_equal(m.T, T)
+
+
 def test_adapting_helps_on_a_text_that_repeats_itself():
     m = _trained(14, _news(80))
     text = b"an unusual sentence about zebras and quantum flutes, " * 4
@@ -279,3 +308,5 @@ def test_input_checks():
         MixModel().add("a single string")
     with pytest.raises(TypeError, match="Unknown MixModel settings"):
         MixModel(colour=3)
+    with pytest.raises(ValueError, match="'memory' parameter of MixModel"):
+        MixModel(memory=40).add([b"x"])

@@ -38,6 +38,13 @@ other and of the number of threads, and the trained arrays end byte-identical. E
 from an empty byte history (contexts see NUL bytes before the start), as in the order-k context
 model of ``ncd._kernels``.
 
+The Python-facing part: :class:`MixModel` (``add`` trains; ``code_lengths`` scores after the
+trained state, adaptively or frozen; ``distribution`` gives p(next byte | prefix) for
+``ncd.coding``), :func:`add_per_model` and :func:`code_lengths_per_model` (several class models
+trained or scored on Python threads, one model per thread, no table copied), :func:`adaptive_code_lengths` (C(x) from an empty model) and :func:`joint_code_lengths`
+(C(x) + C(sep + y | x) for blocks of x and y). Texts that would need an undo log larger than the
+tables are scored on a fresh copy of the tables instead.
+
 This module imports numpy and the native runtime only.
 """
 
@@ -47,7 +54,8 @@ import numpy as np
 
 from .runtime import USE_NUMBA, Threads, jit, pack, prange
 
-__all__ = ["MixModel", "adaptive_code_lengths", "code_lengths_per_model", "joint_code_lengths", "table_bits"]
+__all__ = ["MixModel", "adaptive_code_lengths", "add_per_model", "code_lengths_per_model", "joint_code_lengths",
+           "table_bits"]
 
 # -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
 
@@ -223,12 +231,11 @@ def _groups(T, ov, touched, P, S, H, c0, G, update):
     G[j] = -1: an unseen context.
     """
     bits = P[P_BITS]
-    mask = ((1 << bits) - 1) & ~15
     logging = touched.size > 0
     for j in range(NH):
         full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-        tag = (full >> 17) | 1  # 1..0x7FFF: never the 0x8000 of an empty group (1 << 31)
-        b0 = P[P_OFF_H] + (j << bits) + (full & mask)
+        tag = ((full << 1) & 0x7FFE) | 1  # from bits 0-13; 1..0x7FFF, never an empty group's 0x8000
+        b0 = P[P_OFF_H] + (j << bits) + ((full >> (36 - bits)) << 4)  # the group from bits 36-bits..31
         b1 = b0 ^ 16
         t0 = np.int64(T[b0])
         t1 = np.int64(T[b1])
@@ -519,7 +526,7 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
         S[S_NT] = mark
 
 
-@jit
+@jit(nogil=True)
 def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
     """Code texts data[off[t]:off[t+1]] in order, learning; base[:base_len] is the history before
     them and base[base_len:] must already hold data (the texts appended). out[t] = bits of text t."""
@@ -532,6 +539,13 @@ def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
         _start(S, H, start)
         out[t] = _code(T, W, P, ST, SQ, RT, NL, base, start, base[start:base_len + off[t + 1]], S, H,
                        ov, touched, True)
+
+
+@jit
+def _max_writes(n_bytes):
+    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
+    valid bits, the APM; per byte: two group tags per hashed context, the match table)."""
+    return n_bytes * (8 * (2 * NH + 3 + 1) + 2 * NH + 1) + 16
 
 
 @jit(inline=True)
@@ -562,13 +576,21 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
         ov = np.zeros(size, dtype=np.int64)
         touched = np.zeros(size, dtype=np.int64)
         Wl = W.copy()
+        empty = np.zeros(0, dtype=np.int64)
+        scratch = np.zeros(0, dtype=np.uint32)
         for t in range(blk, n, n_blocks):
             _start(S, H, base_len)
             if adapt:
                 Wl[:] = W
-            out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H,
-                           ov, touched, adapt)
-            _undo(Tb, ov, touched, S)
+            text = data[off[t]:off[t + 1]]
+            if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
+                if scratch.size == 0:
+                    scratch = np.empty(T.size, dtype=np.uint32)
+                scratch[:] = Tb
+                out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
+            else:
+                out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+                _undo(Tb, ov, touched, S)
 
 
 @jit(nogil=True)
@@ -581,12 +603,21 @@ def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log
     ov = np.zeros(size, dtype=np.int64)
     touched = np.zeros(size, dtype=np.int64)
     Wl = W.copy()
+    empty = np.zeros(0, dtype=np.int64)
+    scratch = np.zeros(0, dtype=np.uint32)
     for t in range(off.size - 1):
         _start(S, H, base_len)
         if adapt:
             Wl[:] = W
-        out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov, touched, adapt)
-        _undo(T, ov, touched, S)
+        text = data[off[t]:off[t + 1]]
+        if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
+            if scratch.size == 0:
+                scratch = np.empty(T.size, dtype=np.uint32)
+            scratch[:] = T
+            out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
+        else:
+            out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+            _undo(T, ov, touched, S)
 
 
 @jit(parallel=True)
@@ -642,13 +673,7 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
 
 # -- the Python-facing model -------------------------------------------------------------------------
 
-DEFAULTS = dict(min_match=6, limit=255, delta=1.2, lr=12, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
-
-
-def _max_writes(n_bytes):
-    """At most this many writes into T while coding n_bytes (per bit: the predictors, their groups'
-    valid bits, the APM; per byte: two group tags per hashed context, the match table)."""
-    return n_bytes * (8 * (2 * NH + 3 + 1) + 2 * NH + 1) + 16
+DEFAULTS = dict(min_match=7, limit=1023, delta=1.1, lr=8, apm_rate=7, w0=16384, apm_weight=12, per_byte=8)
 
 
 def _aligned_uint32(size):
@@ -657,6 +682,12 @@ def _aligned_uint32(size):
     raw = np.empty(size + 16, dtype=np.uint32)
     skip = (-raw.ctypes.data % 64) // 4
     return raw[skip:skip + size]
+
+
+def _log_size(longest, table_size):
+    """Entries of an undo log: enough for the longest text, but no more than the table has slots
+    (a text that needs more is scored on a copy of the table instead)."""
+    return int(min(_max_writes(longest), max(table_size, 1 << 16)))
 
 
 def _as_byte_list(texts):
@@ -671,13 +702,26 @@ class MixModel:
     Parameters
     ----------
     memory : int, default=22
-        At most 2^memory slots (uint32) per hashed table (7 of them). At the first :meth:`add`
-        the tables are sized to the data: 2^ceil(log2(per_byte * bytes)), between 2^10 and
-        2^memory. Later calls to :meth:`add` keep that size.
+        At most 2^memory slots (uint32) per hashed table (8 of them: 2^22 is 16 MiB each; the
+        direct order-1 table, match table and APM add up to ~10 MiB more). At the first
+        :meth:`add` the tables are sized to the data: 2^ceil(log2(per_byte * bytes)), between
+        2^10 and 2^memory. Later calls to :meth:`add` keep that size. The trained bytes are
+        kept too (the match model's history).
     min_match, limit, delta, lr, apm_rate, w0, apm_weight, per_byte : int or float
         The match model's minimum length; the predictors' count limit and rate offset
         (rate 1 / (n + delta)); the mixer's learning rate; the APM's rate (a shift); the mixer's
         initial weight (2^16 = 1); the APM's share of the output, of 16; table slots per byte.
+        Defaults chosen on held-out AG News training texts (benchmarks/mix_bits.md).
+
+    Examples
+    --------
+    >>> from ncd._native.mix import MixModel
+    >>> m = MixModel()
+    >>> bits = m.add([b"the cat sat on the mat", b"the dog sat on the log"])
+    >>> bool(m.code_lengths([b"the cat sat on the log"])[0] < m.code_lengths([b"zq xv jw kp fy gb"])[0])
+    True
+    >>> bool(abs(m.distribution(b"the c").sum() - 1) < 1e-9)
+    True
     """
 
     def __init__(self, memory=22, **settings):
@@ -692,6 +736,13 @@ class MixModel:
     # the tables --------------------------------------------------------------
     def _allocate(self, n_bytes):
         s = self.settings
+        if not 10 <= self.memory <= 30:
+            raise ValueError(f"The 'memory' parameter of MixModel must be an int in the range [10, 30] (2^memory "
+                             f"slots per hashed table). Got {self.memory} instead.")
+        if not 1 <= s["min_match"] <= 8:
+            raise ValueError(f"min_match must be in [1, 8]; got {s['min_match']}.")
+        if not 1 <= s["limit"] <= 1023:
+            raise ValueError(f"limit must be in [1, 1023]; got {s['limit']}.")
         self.bits = table_bits(n_bytes, self.memory, s["per_byte"])
         self.P = np.zeros(P_LEN, dtype=np.int64)
         size = _layout(self.bits, s["min_match"], s["limit"], s["lr"], s["apm_rate"], s["w0"], s["apm_weight"],
@@ -736,8 +787,9 @@ class MixModel:
         """Bits of each text coded after the trained state, each on its own.
 
         adapt=True: the model keeps learning while it codes a text, and every change is undone
-        after it (each thread but the first works on its own copy of the tables: n_threads copies
-        of ``T`` in memory); adapt=False: a frozen model.
+        after it (each thread but the first works on its own copy of the tables, made at each
+        call: fewer threads are used where the copies would pass 1 GiB; to score several class
+        models, :func:`code_lengths_per_model` copies nothing); adapt=False: a frozen model.
         """
         self._ensure()
         texts = _as_byte_list(texts)
@@ -746,9 +798,11 @@ class MixModel:
         if not texts:
             return out
         longest = int(np.diff(off).max())
-        log_size = _max_writes(longest)
+        log_size = _log_size(longest, self.T.size)
         with Threads(n_threads) as th:
             n_blocks = min(th.n, len(texts))
+            if adapt:  # every thread but the first copies T: at most 1 GiB of copies
+                n_blocks = min(n_blocks, 1 + 2**30 // self.T.nbytes)
             _score(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, bool(adapt),
                    n_blocks, log_size, out)
         return out
@@ -791,6 +845,20 @@ class MixModel:
         return out
 
 
+def add_per_model(models, texts_per_model, n_threads=1):
+    """``models[k].add(texts_per_model[k])`` for every k, on up to n_threads Python threads (one
+    model per thread; training releases the GIL). Returns the list of what each add returned."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len({id(m) for m in models}) != len(models) or len(models) != len(texts_per_model):
+        raise ValueError("add_per_model: give each model once, with one list of texts per model.")
+    workers = max(1, min(int(n_threads), len(models)))
+    if workers == 1 or not USE_NUMBA:
+        return [m.add(t) for m, t in zip(models, texts_per_model)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda k: models[k].add(texts_per_model[k]), range(len(models))))
+
+
 def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
     """Bits of each text under each trained model: ndarray of shape (len(texts), len(models)).
 
@@ -808,7 +876,7 @@ def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
     out = np.zeros((len(models), len(texts)))
     if not texts or not models:
         return out.T.copy()
-    log_size = _max_writes(int(np.diff(off).max()))
+    log_size = max(_log_size(int(np.diff(off).max()), m.T.size if m.T is not None else 0) for m in models)
 
     def one(k):
         m = models[k]
