@@ -5,17 +5,37 @@ every position is one; with words=True a start is the first byte of a text, a by
 that is not a word byte (ASCII letters and digits and every byte >= 0x80 are word bytes), or
 the first byte of a 3- or 4-byte UTF-8 character (scripts such as CJK and Thai, written
 without spaces). At a start a literal costs 9 bits (a flag and the byte) and a copy of length
-L >= 4 costs 1 + log2(H) + gamma(L - 3) bits, where H is the number of starts in the history
-(a uniform code over where it could copy from) and gamma(n) = 2 floor(log2 n) + 1 is the Elias
-gamma length; elsewhere a byte is a literal of 8 bits (the decoder knows where starts are from
-the bytes it has decoded, so no flag is needed). At each start the copy is the longest among
-the `k` most recent earlier starts holding the same 4 bytes (exact 4-grams, not hash equality).
+4 <= L <= MAX_MATCH (4096) costs 1 + log2(H) + gamma(L - 3) bits, where H is the number of
+starts in the history (a uniform code over where it could copy from) and gamma(n) =
+2 floor(log2 n) + 1 is the Elias gamma length; elsewhere a byte is a literal of 8 bits (the
+decoder knows where starts are from the bytes it has decoded, so no flag is needed).
+
+At each start the copy is the longest (at most MAX_MATCH bytes) among these candidates, the
+first of them in this order among equals:
+
+1. after a copy of exactly MAX_MATCH bytes, at the first start at or after its end: the start
+   at the same distance from it as that copy's source was (the continuation of a long repeat,
+   which becomes a run of copies of MAX_MATCH bytes), if it is a start of its text;
+2. in the text being coded, most recent first: the k most recent earlier starts holding the
+   same 4 bytes, and the k most recent holding the same 16 bytes (LONG);
+3. in the history x (when coding z given x), most recent first: the same two sets of starts.
+
+Grams are compared exactly, not by hash. Every source is an earlier start, so every length is
+that of a decodable code (the candidates only say where the parser looks). Capping the copy
+length keeps the work per start bounded: the parse of a long repeat no longer extends every
+candidate to the end of the repeat at every start (which was quadratic in its length). The
+16-byte grams find a long repeat in a long history whose 4-grams are all frequent (DNA, word
+salad), and history and text each have their own k candidates, so x stays usable as history
+at any length.
 
 The joint length of a pair is C(x) + C(z | x) with z = separator + y: z is parsed with x as
 extra history; a copy comes from x or from earlier in z, never across their boundary. All
-that depends on z alone (its starts, their 4-grams, and at each start the best copy inside z
-and how many candidates that used) is computed once per reference text by _lz_prepare; per
-pair only the query's 4-gram index is looked up, at z's starts.
+that depends on z alone (its starts and at each start the best copy inside z and where it
+comes from) is computed once per reference text by _lz_prepare; per pair only the query's
+gram index is looked up, at the starts of z where the parse stops. _lz_prepare computes the
+length of each candidate at start i from what it found at the previous start i - d: a source
+j - d that matched m > d bytes there matches exactly m - d bytes at j (or at least, when m
+was capped), so a long repeat costs a few steps per start, not the length of the repeat.
 """
 
 from __future__ import annotations
@@ -24,17 +44,24 @@ import numpy as np
 
 from .runtime import Threads, jit, pack, prange
 
-__all__ = ["LZPrepared", "lz_code_lengths", "lz_joint_block", "lz_start_offsets"]
+__all__ = ["LZPrepared", "lz_code_lengths", "lz_joint_block", "lz_start_offsets", "MAX_MATCH", "LONG"]
 
 _LZ_MIN = 4
+#: The longest copy: a longer repeat is coded as a run of copies of this length.
+MAX_MATCH = 4096
+#: The length of the long grams that also find candidates.
+LONG = 16
 
 
-def _lz_gram(buf, i):
-    return (np.uint32(buf[i]) << 24) | (np.uint32(buf[i + 1]) << 16) | (np.uint32(buf[i + 2]) << 8) | np.uint32(buf[i + 3])
-
-
-def _lz_bucket(g, bits):
-    return ((np.int64(g) * 2654435761) & 0xFFFFFFFF) >> (32 - bits)
+def _lz_hash(data, i, g):
+    """A hash of data[i:i + g] in [0, 2**32), in int64 arithmetic that cannot overflow (FNV-1a
+    and a final mix)."""
+    h = np.int64(2166136261)
+    for t in range(g):
+        h = ((h ^ np.int64(data[i + t])) * 16777619) & 0xFFFFFFFF
+    h ^= h >> 16
+    h = (h * 0x45D9F3B) & 0xFFFFFFFF
+    return h ^ (h >> 16)
 
 
 def _lz_is_start(buf, a, i, words):
@@ -46,23 +73,107 @@ def _lz_is_start(buf, a, i, words):
     return not word_byte or 0xE0 <= buf[i] <= 0xF4
 
 
+def _lz_count_starts(data, a, b, words):
+    if not words:
+        return b - a
+    n = 0
+    for i in range(a, b):
+        if _lz_is_start(data, a, i, True):
+            n += 1
+    return n
+
+
+def _lz_table_size(n):
+    """Slots of an open-addressing table for n keys: a power of two >= 1.5 n, at least 16."""
+    size = 16
+    while size < n + n // 2:
+        size *= 2
+    return size
+
+
+def _lz_find(tab, tdata, ta, qdata, qa, i, g):
+    """The slot of tab (open addressing, linear probing; each slot holds the position in the
+    text at tdata[ta:] of the most recent start with some g bytes, or -1) for the g bytes at
+    qdata[qa + i:]: the slot that holds them, or the empty slot where they go."""
+    mask = tab.size - 1
+    slot = _lz_hash(qdata, qa + i, g) & mask
+    while True:
+        j = tab[slot]
+        if j < 0:
+            return slot
+        same = True
+        for t in range(g):
+            if tdata[ta + j + t] != qdata[qa + i + t]:
+                same = False
+                break
+        if same:
+            return slot
+        slot = (slot + 1) & mask
+
+
+def _lz_insert(data, a, i, tab, chain, slot):
+    """Make position i the most recent start with its gram (tab[slot]), chaining the one before."""
+    chain[i] = tab[slot]
+    tab[slot] = i
+
+
+def _lz_gather(tdata, ta, tab4, ch4, tab16, ch16, qdata, qa, nq, i, k, cand):
+    """The candidates in the text at tdata[ta:] for a copy at qdata[qa + i] (which has 4 bytes
+    left): its k most recent starts with the same 4 bytes and its k most recent with the same 16
+    bytes, most recent first, each once, into cand. Returns their number and the two slots (-1:
+    fewer than 16 bytes left)."""
+    slot4 = _lz_find(tab4, tdata, ta, qdata, qa, i, _LZ_MIN)
+    p4 = tab4[slot4]
+    slot16 = -1
+    p16 = -1
+    if i + LONG <= nq:
+        slot16 = _lz_find(tab16, tdata, ta, qdata, qa, i, LONG)
+        p16 = tab16[slot16]
+    c4 = 0
+    c16 = 0
+    n = 0
+    while True:
+        use4 = p4 >= 0 and c4 < k
+        use16 = p16 >= 0 and c16 < k
+        if use4 and (not use16 or p4 >= p16):
+            if use16 and p16 == p4:
+                p16 = ch16[p16]
+                c16 += 1
+            cand[n] = p4
+            p4 = ch4[p4]
+            c4 += 1
+        elif use16:
+            cand[n] = p16
+            p16 = ch16[p16]
+            c16 += 1
+        else:
+            break
+        n += 1
+    return n, slot4, slot16
+
+
+def _lz_match(sdata, sa, ns, j, qdata, qa, i, m, cap):
+    """Extend a match of m bytes between the source sdata[sa + j:] (in a text of ns bytes) and
+    qdata[qa + i:], to at most cap bytes."""
+    while m < cap and j + m < ns and sdata[sa + j + m] == qdata[qa + i + m]:
+        m += 1
+    return m
+
+
 def _lz_count_word_starts(data, off, out):
     for t in prange(off.size - 1):
-        n = 0
-        for i in range(off[t], off[t + 1]):
-            if _lz_is_start(data, off[t], i, True):
-                n += 1
-        out[t] = n
+        out[t] = _lz_count_starts(data, off[t], off[t + 1], True)
 
 
-def _lz_prepare(data, off, s_off, words, k, bits, pos, best, used, grams, buckets):
+def _lz_prepare(data, off, s_off, words, k, pos, best, src):
     """For every start of every text: its position in the text (pos, word starts only: with
-    every byte a start, start q of a text is its byte q), 4-gram and query-table bucket, and the
-    longest copy among the k most recent earlier starts of the text with that 4-gram (best) with
-    how many were examined (used). A start too near the end for a 4-gram gets the empty
-    sentinel bucket 1 << bits."""
+    every byte a start, start q of a text is its byte q), and the longest copy (best) among the
+    candidates inside the text (the k most recent earlier starts with the same 4 bytes, and with
+    the same 16 bytes), at most MAX_MATCH bytes, with its source (src: the most recent of the
+    longest; -1 and 0 where there is none)."""
     for t in prange(off.size - 1):
         a, b = off[t], off[t + 1]
+        n = b - a
         m0 = s_off[t]
         ns = s_off[t + 1] - m0
         if words:
@@ -71,81 +182,80 @@ def _lz_prepare(data, off, s_off, words, k, bits, pos, best, used, grams, bucket
                 if _lz_is_start(data, a, i, words):
                     pos[m0 + ns] = i - a
                     ns += 1
-        self_bits = 4
-        while (1 << self_bits) < 2 * ns:
-            self_bits += 1
-        head = np.full(1 << self_bits, -1, dtype=np.int64)
-        prev = np.full(max(ns, 1), -1, dtype=np.int64)
+        size = _lz_table_size(ns)
+        tab4 = np.full(size, -1, dtype=np.int32)
+        tab16 = np.full(size, -1, dtype=np.int32)
+        ch4 = np.empty(max(n, 1), dtype=np.int32)
+        ch16 = np.empty(max(n, 1), dtype=np.int32)
+        cand = np.empty(2 * k, dtype=np.int64)  # this start's candidates and their lengths (-1: unknown)
+        clen = np.empty(2 * k, dtype=np.int64)
+        pcand = np.empty(2 * k, dtype=np.int64)  # the previous start's
+        plen = np.empty(2 * k, dtype=np.int64)
+        n_prev = 0
+        prev_i = 0
         for q in range(m0, m0 + ns):
-            i = a + (pos[q] if words else q - m0)
+            i = pos[q] if words else q - m0
             best[q] = 0
-            used[q] = 0
-            if i + _LZ_MIN > b:
-                grams[q] = 0  # never read: the sentinel bucket is empty
-                buckets[q] = 1 << bits
+            src[q] = -1
+            if i + _LZ_MIN > n:
+                n_prev = 0
                 continue
-            g = _lz_gram(data, i)
-            grams[q] = g
-            buckets[q] = _lz_bucket(g, bits)
-            h = _lz_bucket(g, self_bits)
-            p = head[h]
-            while p >= 0 and used[q] < k:
-                if grams[m0 + p] == g:
-                    used[q] += 1
-                    j = a + (pos[m0 + p] if words else p)
-                    length = _LZ_MIN
-                    while i + length < b and data[j + length] == data[i + length]:
-                        length += 1
-                    if length > best[q]:
-                        best[q] = length
-                p = prev[p]
-            prev[q - m0] = head[h]
-            head[h] = q - m0
+            nc, slot4, slot16 = _lz_gather(data, a, tab4, ch4, tab16, ch16, data, a, n, i, k, cand)
+            cap = min(MAX_MATCH, n - i)
+            # what the previous start found: both lists are in decreasing position
+            d = i - prev_i
+            pp = 0
+            for u in range(nc):
+                j = cand[u]
+                m = -1
+                while pp < n_prev and pcand[pp] > j - d:
+                    pp += 1
+                if pp < n_prev and pcand[pp] == j - d and plen[pp] > d:
+                    m = plen[pp] - d
+                    if plen[pp] >= MAX_MATCH:  # capped there: at least this much here
+                        m = _lz_match(data, a, n, j, data, a, i, m, cap)
+                clen[u] = m
+            length = 0
+            source = -1
+            for u in range(nc):
+                m = clen[u]
+                if m < 0:
+                    j = cand[u]
+                    if length >= _LZ_MIN and data[a + j + length] != data[a + i + length]:
+                        continue  # not longer than the best so far
+                    m = _lz_match(data, a, n, j, data, a, i, _LZ_MIN, cap)
+                    clen[u] = m
+                if m > length:
+                    length = m
+                    source = cand[u]
+                if length >= cap:
+                    break
+            best[q] = length
+            src[q] = source
+            pcand, cand = cand, pcand
+            plen, clen = clen, plen
+            n_prev = nc
+            prev_i = i
+            _lz_insert(data, a, i, tab4, ch4, slot4)
+            if slot16 >= 0:
+                _lz_insert(data, a, i, tab16, ch16, slot16)
 
 
-def _lz_index(x_data, xa, xb, words, bits, head, xpos, prev, xgrams):
-    """Chain the starts of x = x_data[xa:xb] that hold a 4-gram (most recent first) into
-    head/prev, with their positions and grams; return the number of starts of x.
-
-    head has one more bucket than the table: the sentinel, never filled."""
-    head[:] = -1
+def _lz_index(x_data, xa, xb, words, tab4, ch4, tab16, ch16):
+    """Chain the starts of x = x_data[xa:xb] by their 4 and 16 bytes (most recent first) into
+    tab4/ch4 and tab16/ch16; return the number of starts of x."""
+    tab4[:] = -1
+    tab16[:] = -1
+    nx = xb - xa
     ns = 0
-    for i in range(xa, xb):
-        if _lz_is_start(x_data, xa, i, words):
-            if i + _LZ_MIN <= xb:
-                g = _lz_gram(x_data, i)
-                xpos[ns] = i - xa
-                xgrams[ns] = g
-                h = _lz_bucket(g, bits)
-                prev[ns] = head[h]
-                head[h] = ns
+    for i in range(nx):
+        if _lz_is_start(x_data, xa, xa + i, words):
             ns += 1
+            if i + _LZ_MIN <= nx:
+                _lz_insert(x_data, xa, i, tab4, ch4, _lz_find(tab4, x_data, xa, x_data, xa, i, _LZ_MIN))
+            if i + LONG <= nx:
+                _lz_insert(x_data, xa, i, tab16, ch16, _lz_find(tab16, x_data, xa, x_data, xa, i, LONG))
     return ns
-
-
-def _lz_longest(x_data, xa, nx, head, xpos, prev, xgrams, hr, z_data, za, nz, i, q, best, used, grams, buckets, k):
-    """The longest copy at z's start q (position i of z): the best inside z, or one of the
-    k - used[q] most recent starts of x holding the same 4-gram. 0 or 1 when there is none."""
-    length = best[q]
-    if used[q] < k:
-        p = head[hr, buckets[q]]
-        if p >= 0:
-            g = grams[q]
-            budget = k - used[q]
-            while p >= 0 and budget > 0:
-                if xgrams[hr, p] == g:
-                    budget -= 1
-                    j = xpos[hr, p]
-                    # only a copy longer than the best so far matters: test its last byte first
-                    if length < _LZ_MIN or (j + length < nx and i + length < nz
-                                            and x_data[xa + j + length] == z_data[za + i + length]):
-                        m = _LZ_MIN
-                        while j + m < nx and i + m < nz and x_data[xa + j + m] == z_data[za + i + m]:
-                            m += 1
-                        if m > length:
-                            length = m
-                p = prev[hr, p]
-    return length
 
 
 def _lz_copy_bits(length, history, log2):
@@ -157,44 +267,72 @@ def _lz_copy_bits(length, history, log2):
     return 2.0 + log2[history] + 2.0 * lg
 
 
-def _lz_conditional(x_data, xa, xb, nsx, head, xpos, prev, xgrams, hr, z_data, za, zb, m0, m1, pos, best, used, grams,
-                    buckets, words, k, log2):
-    """Bits of z = z_data[za:zb] given x = x_data[xa:xb] as history (empty x: this is C(z)).
+def _lz_conditional(x_data, xa, nx, nsx, tab4, ch4, tab16, ch16, z_data, za, nz, m0, m1, pos, best, src, words, k,
+                    log2, cand):
+    """Bits of z = z_data[za:za + nz] given x = x_data[xa:xa + nx] as history (empty x: this is C(z)).
 
-    z's starts are m0..m1 of pos/best/used/grams/buckets; x has nsx starts, and its index is row
-    hr of head/xpos/prev/xgrams. Offsets, not slices: this runs once per pair. log2[h] = log2(h)
-    for every history size h up to nsx + (m1 - m0)."""
-    nx = xb - xa
-    nz = zb - za
+    z's starts are m0..m1 of pos/best/src; x has nsx starts, chained in tab4/ch4/tab16/ch16.
+    log2[h] = log2(h) for every history size h up to nsx + (m1 - m0); cand is scratch for 2k
+    candidates."""
     copies = 0.0
     literals = 0  # literals at starts (9 bits each)
-    if not words:  # every byte is a start: start q is byte q - m0
-        i = 0
-        while i < nz:
-            length = _lz_longest(x_data, xa, nx, head, xpos, prev, xgrams, hr, z_data, za, nz, i, m0 + i, best, used,
-                                 grams, buckets, k)
-            if length >= _LZ_MIN:
-                copies += _lz_copy_bits(length, nsx + i, log2)
-                i += length
-            else:
-                literals += 1
-                i += 1
-        return copies + 9.0 * literals
     plain = 0  # bytes that are not starts (8 bits each)
     done = 0  # bytes of z coded so far
-    for q in range(m0, m1):
-        i = pos[q]
+    rep = False  # the last copy had MAX_MATCH bytes: its continuation is a candidate
+    rep_x = False
+    delta = 0  # its source's position minus its position
+    q = m0
+    while q < m1:
+        i = pos[q] if words else q - m0
         if i < done:
-            continue  # inside the last copy
+            q += 1  # inside the last copy (with words=False, q jumps past it below)
+            continue
         plain += i - done
-        length = _lz_longest(x_data, xa, nx, head, xpos, prev, xgrams, hr, z_data, za, nz, i, q, best, used, grams,
-                             buckets, k)
+        cap = min(MAX_MATCH, nz - i)
+        length = 0
+        from_x = False
+        source = -1
+        if rep:
+            r = i + delta
+            m = 0
+            if rep_x:
+                if r < nx and _lz_is_start(x_data, xa, xa + r, words):
+                    m = _lz_match(x_data, xa, nx, r, z_data, za, i, 0, cap)
+            elif _lz_is_start(z_data, za, za + r, words):
+                m = _lz_match(z_data, za, nz, r, z_data, za, i, 0, cap)
+            if m >= _LZ_MIN:
+                length = m
+                from_x = rep_x
+                source = r
+        if best[q] > length:
+            length = best[q]
+            from_x = False
+            source = src[q]
+        if length < cap and nx >= _LZ_MIN and i + _LZ_MIN <= nz:
+            nc, _, _ = _lz_gather(x_data, xa, tab4, ch4, tab16, ch16, z_data, za, nz, i, k, cand)
+            for u in range(nc):
+                j = cand[u]
+                # only a copy longer than the best so far matters: test its last byte first
+                if length >= _LZ_MIN and (j + length >= nx or x_data[xa + j + length] != z_data[za + i + length]):
+                    continue
+                m = _lz_match(x_data, xa, nx, j, z_data, za, i, _LZ_MIN, cap)
+                if m > length:
+                    length = m
+                    from_x = True
+                    source = j
+                    if length >= cap:
+                        break
         if length >= _LZ_MIN:
             copies += _lz_copy_bits(length, nsx + q - m0, log2)
+            rep = length == MAX_MATCH
+            rep_x = from_x
+            delta = source - i
             done = i + length
         else:
             literals += 1
+            rep = False
             done = i + 1
+        q = m0 + done if not words else q + 1
     return copies + 9.0 * literals + 8.0 * (plain + nz - done)
 
 
@@ -205,25 +343,24 @@ def _lz_log2_table(n):
     return table
 
 
-def _lz_lengths(data, off, s_off, pos, best, used, grams, buckets, words, bits, k, out):
+def _lz_lengths(data, off, s_off, pos, best, src, words, k, out):
     """C(z) of every prepared text."""
-    head = np.full((1, (1 << bits) + 1), -1, dtype=np.int32)  # an empty x
-    xpos = np.empty((1, 1), dtype=np.int32)
-    prev = np.empty((1, 1), dtype=np.int32)
-    xgrams = np.empty((1, 1), dtype=np.uint32)
+    empty = np.full(16, -1, dtype=np.int32)  # an empty x
+    chain = np.empty(1, dtype=np.int32)
     most = 1
     for t in range(off.size - 1):
         most = max(most, s_off[t + 1] - s_off[t])
     log2 = _lz_log2_table(most)
     for t in prange(off.size - 1):
-        out[t] = _lz_conditional(data, 0, 0, 0, head, xpos, prev, xgrams, 0, data, off[t], off[t + 1], s_off[t],
-                                 s_off[t + 1], pos, best, used, grams, buckets, words, k, log2)
+        cand = np.empty(2 * k, dtype=np.int64)
+        out[t] = _lz_conditional(data, 0, 0, 0, empty, chain, empty, chain, data, off[t], off[t + 1] - off[t],
+                                 s_off[t], s_off[t + 1], pos, best, src, words, k, log2, cand)
 
 
 _LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
 
 
-def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, used, grams, buckets, words, bits, k, result):
+def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, words, k, result):
     """result[r, j] = C(x_r) + C(z_j | x_r)."""
     n_x = x_off.size - 1
     n_z = z_off.size - 1
@@ -238,30 +375,43 @@ def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, used, gr
     for c in prange(n_chunks):
         r0 = c * _LZ_ROWS
         r1 = min(r0 + _LZ_ROWS, n_x)
-        # the sentinel bucket 1 << bits is the last one, and no row chains anything into it
-        heads = np.empty((r1 - r0, (1 << bits) + 1), dtype=np.int32)
-        xpos = np.empty((r1 - r0, longest), dtype=np.int32)
-        prevs = np.empty((r1 - r0, longest), dtype=np.int32)
-        xgrams = np.empty((r1 - r0, longest), dtype=np.uint32)
+        # each row's tables, one after the other: t_off for the tables, x_off for the chains
+        t_off = np.zeros(r1 - r0 + 1, dtype=np.int64)
+        for r in range(r0, r1):
+            t_off[r - r0 + 1] = t_off[r - r0] + _lz_table_size(_lz_count_starts(x_data, x_off[r], x_off[r + 1], words))
+        tab4 = np.empty(t_off[r1 - r0], dtype=np.int32)
+        tab16 = np.empty(t_off[r1 - r0], dtype=np.int32)
+        ch4 = np.empty(max(x_off[r1] - x_off[r0], 1), dtype=np.int32)
+        ch16 = np.empty(max(x_off[r1] - x_off[r0], 1), dtype=np.int32)
         nsx = np.empty(r1 - r0, dtype=np.int64)
         for r in range(r0, r1):
-            nsx[r - r0] = _lz_index(x_data, x_off[r], x_off[r + 1], words, bits, heads[r - r0], xpos[r - r0],
-                                    prevs[r - r0], xgrams[r - r0])
+            t0, t1 = t_off[r - r0], t_off[r - r0 + 1]
+            c0, c1 = x_off[r] - x_off[r0], x_off[r + 1] - x_off[r0]
+            nsx[r - r0] = _lz_index(x_data, x_off[r], x_off[r + 1], words, tab4[t0:t1], ch4[c0:c1], tab16[t0:t1],
+                                    ch16[c0:c1])
+        cand = np.empty(2 * k, dtype=np.int64)
         for j in range(n_z):
             a, b = z_off[j], z_off[j + 1]
             for r in range(r0, r1):
-                result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1], nsx[r - r0], heads, xpos,
-                                                       prevs, xgrams, r - r0, z_data, a, b, s_off[j], s_off[j + 1],
-                                                       pos, best, used, grams, buckets, words, k, log2)
+                t0, t1 = t_off[r - r0], t_off[r - r0 + 1]
+                c0, c1 = x_off[r] - x_off[r0], x_off[r + 1] - x_off[r0]
+                result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1] - x_off[r], nsx[r - r0],
+                                                       tab4[t0:t1], ch4[c0:c1], tab16[t0:t1], ch16[c0:c1], z_data, a,
+                                                       b - a, s_off[j], s_off[j + 1], pos, best, src, words, k, log2,
+                                                       cand)
 
 
-_lz_gram = jit(_lz_gram, inline=True)
-_lz_bucket = jit(_lz_bucket, inline=True)
+_lz_hash = jit(_lz_hash, inline=True)
 _lz_is_start = jit(_lz_is_start, inline=True)
+_lz_count_starts = jit(_lz_count_starts)
+_lz_table_size = jit(_lz_table_size)
+_lz_find = jit(_lz_find)
+_lz_insert = jit(_lz_insert, inline=True)
+_lz_gather = jit(_lz_gather)
+_lz_match = jit(_lz_match, inline=True)
 _lz_index = jit(_lz_index)
-_lz_longest = jit(_lz_longest, inline=True)
 _lz_copy_bits = jit(_lz_copy_bits, inline=True)
-_lz_conditional = jit(_lz_conditional, inline=True)
+_lz_conditional = jit(_lz_conditional)
 _lz_log2_table = jit(_lz_log2_table)
 _lz_count_word_starts_nb = jit(_lz_count_word_starts, parallel=True)
 _lz_prepare_nb = jit(_lz_prepare, parallel=True)
@@ -288,23 +438,18 @@ class LZPrepared:
         self.texts = texts  # as given: the reverse order parses them as queries
         self.data, self.off = pack([separator + t for t in texts])
         self.k, self.words = k, bool(words)
-        # the query table: 4096 buckets for every position, 1024 for word starts (a fifth as many)
-        self.bits = 10 if self.words else 12
         with Threads(n_threads):
             self.s_off = lz_start_offsets(self.data, self.off, self.words)
             n = int(self.s_off[-1])
-            # 12 bytes a start and 4 more with word starts (their positions), beside the text itself:
-            # 120,000 texts of 200 bytes take about 310 MB, or about 95 MB with word starts
+            # 8 bytes a start and 4 more with word starts (their positions), beside the text itself:
+            # 120,000 texts of 200 bytes take about 190 MB, or about 60 MB with word starts
             self.pos = np.empty(n if self.words else 0, dtype=np.int32)
             self.best = np.empty(n, dtype=np.int32)
-            self.used = np.empty(n, dtype=np.int16)  # k <= 4096
-            self.grams = np.empty(n, dtype=np.uint32)
-            self.buckets = np.empty(n, dtype=np.uint16)  # the table and its sentinel
-            _lz_prepare_nb(self.data, self.off, self.s_off, self.words, k, self.bits, self.pos, self.best, self.used,
-                           self.grams, self.buckets)
+            self.src = np.empty(n, dtype=np.int32)
+            _lz_prepare_nb(self.data, self.off, self.s_off, self.words, k, self.pos, self.best, self.src)
 
     def arrays(self):
-        return self.data, self.off, self.s_off, self.pos, self.best, self.used, self.grams, self.buckets
+        return self.data, self.off, self.s_off, self.pos, self.best, self.src
 
     @property
     def n(self):
@@ -316,7 +461,7 @@ def lz_code_lengths(texts, k, words=False, n_threads=1):
     prepared = LZPrepared(texts, b"", k, words, n_threads)
     out = np.empty(prepared.n)
     with Threads(n_threads):
-        _lz_lengths_nb(*prepared.arrays(), words, prepared.bits, k, out)
+        _lz_lengths_nb(*prepared.arrays(), words, k, out)
     return out
 
 
@@ -326,5 +471,5 @@ def lz_joint_block(xs, cx, prepared, n_threads=1):
     result = np.empty((len(xs), prepared.n))
     with Threads(n_threads):
         _lz_joint_block_nb(x_data, x_off, np.ascontiguousarray(cx, dtype=np.float64), *prepared.arrays(),
-                           prepared.words, prepared.bits, prepared.k, result)
+                           prepared.words, prepared.k, result)
     return result
