@@ -53,15 +53,25 @@ MAX_MATCH = 4096
 LONG = 16
 
 
+def _lz_mix(h):
+    """A 32-bit integer finalizer (two multiply rounds, so that every input bit reaches the
+    low bits the tables use), in int64 arithmetic that cannot overflow: h < 2**32."""
+    h = np.int64(h)
+    h = ((h ^ (h >> 16)) * 0x45D9F3B) & 0xFFFFFFFF
+    h = ((h ^ (h >> 16)) * 0x45D9F3B) & 0xFFFFFFFF
+    return h ^ (h >> 16)
+
+
 def _lz_hash(data, i, g):
-    """A hash of data[i:i + g] in [0, 2**32), in int64 arithmetic that cannot overflow (FNV-1a
-    and a final mix)."""
+    """A hash of data[i:i + g] in [0, 2**32): FNV-1a, then _lz_mix."""
     h = np.int64(2166136261)
     for t in range(g):
         h = ((h ^ np.int64(data[i + t])) * 16777619) & 0xFFFFFFFF
-    h ^= h >> 16
-    h = (h * 0x45D9F3B) & 0xFFFFFFFF
-    return h ^ (h >> 16)
+    return _lz_mix(h)
+
+
+def _lz_gram(buf, i):
+    return (np.uint32(buf[i]) << 24) | (np.uint32(buf[i + 1]) << 16) | (np.uint32(buf[i + 2]) << 8) | np.uint32(buf[i + 3])
 
 
 def _lz_is_start(buf, a, i, words):
@@ -84,21 +94,25 @@ def _lz_count_starts(data, a, b, words):
 
 
 def _lz_table_size(n):
-    """Slots of an open-addressing table for n keys: a power of two >= 1.5 n, at least 16."""
+    """Slots of an open-addressing table for n keys: a power of two, at least 8 n up to 65,536
+    slots (a probe that is mostly one slot, so a branch that is mostly predicted: on short texts
+    the probes are the hot loop), and at least 1.5 n beyond."""
     size = 16
+    while size < 8 * n and size < 65536:
+        size *= 2
     while size < n + n // 2:
         size *= 2
     return size
 
 
-def _lz_find(tab, tdata, ta, qdata, qa, i, g):
-    """The slot of tab (open addressing, linear probing; each slot holds the position in the
-    text at tdata[ta:] of the most recent start with some g bytes, or -1) for the g bytes at
-    qdata[qa + i:]: the slot that holds them, or the empty slot where they go."""
-    mask = tab.size - 1
-    slot = _lz_hash(qdata, qa + i, g) & mask
+def _lz_find(tab, t0, mask, tdata, ta, qdata, qa, i, g, h):
+    """The slot of tab[t0:t0 + mask + 1] (open addressing, linear probing; each slot holds the
+    position in the text at tdata[ta:] of the most recent start with some g bytes, or -1) for
+    the g bytes at qdata[qa + i:], whose hash is h: the slot that holds them, or the empty slot
+    where they go."""
+    slot = h & mask
     while True:
-        j = tab[slot]
+        j = tab[t0 + slot]
         if j < 0:
             return slot
         same = True
@@ -111,45 +125,60 @@ def _lz_find(tab, tdata, ta, qdata, qa, i, g):
         slot = (slot + 1) & mask
 
 
-def _lz_insert(data, a, i, tab, chain, slot):
-    """Make position i the most recent start with its gram (tab[slot]), chaining the one before."""
-    chain[i] = tab[slot]
-    tab[slot] = i
+def _lz_find4(tab, key, t0, mask, g):
+    """The slot of tab[t0:t0 + mask + 1] for the 4-byte gram g (key holds each filled slot's
+    gram; otherwise as _lz_find)."""
+    slot = _lz_mix(g) & mask
+    while tab[t0 + slot] >= 0 and key[t0 + slot] != g:
+        slot = (slot + 1) & mask
+    return slot
 
 
-def _lz_gather(tdata, ta, tab4, ch4, tab16, ch16, qdata, qa, nq, i, k, cand):
+def _lz_insert(i, tab, t0, chain, c0, slot):
+    """Make position i the most recent start with its gram (tab[t0 + slot]), chaining the one before."""
+    chain[c0 + i] = tab[t0 + slot]
+    tab[t0 + slot] = i
+
+
+def _lz_gather(tdata, ta, tab4, key4, tab16, t0, mask, ch4, ch16, c0, qdata, qa, nq, i, g4, h16, k, cand, insert):
     """The candidates in the text at tdata[ta:] for a copy at qdata[qa + i] (which has 4 bytes
-    left): its k most recent starts with the same 4 bytes and its k most recent with the same 16
-    bytes, most recent first, each once, into cand. Returns their number and the two slots (-1:
-    fewer than 16 bytes left)."""
-    slot4 = _lz_find(tab4, tdata, ta, qdata, qa, i, _LZ_MIN)
-    p4 = tab4[slot4]
-    slot16 = -1
-    p16 = -1
-    if i + LONG <= nq:
-        slot16 = _lz_find(tab16, tdata, ta, qdata, qa, i, LONG)
-        p16 = tab16[slot16]
-    c4 = 0
-    c16 = 0
+    left, g4; h16 is the hash of its 16 bytes): its k most recent starts with the
+    same 4 bytes and its k most recent with the same 16 bytes, most recent first, each once, into
+    cand. Returns their number and the two slots (-1: fewer than 16 bytes left, or not looked
+    up: unless insert, the 16-byte grams are looked up only when more than k starts hold the 4
+    bytes).
+
+    Every start with the same 16 bytes has the same 4 bytes, so those of the k most recent 16-byte
+    starts that are not among the k most recent 4-byte ones are older than all of them: the list
+    stays in decreasing order."""
+    slot4 = _lz_find4(tab4, key4, t0, mask, g4)
+    p = tab4[t0 + slot4]
     n = 0
-    while True:
-        use4 = p4 >= 0 and c4 < k
-        use16 = p16 >= 0 and c16 < k
-        if use4 and (not use16 or p4 >= p16):
-            if use16 and p16 == p4:
-                p16 = ch16[p16]
-                c16 += 1
-            cand[n] = p4
-            p4 = ch4[p4]
-            c4 += 1
-        elif use16:
-            cand[n] = p16
-            p16 = ch16[p16]
-            c16 += 1
-        else:
-            break
+    while p >= 0 and n < k:
+        cand[n] = p
         n += 1
+        p = ch4[c0 + p]
+    slot16 = -1
+    if i + LONG <= nq and (p >= 0 or insert):
+        slot16 = _lz_find(tab16, t0, mask, tdata, ta, qdata, qa, i, LONG, h16)
+        if p >= 0:  # more than k starts with the 4 bytes
+            n = _lz_gather16(tab16, t0, ch16, c0, slot16, k, cand, n)
     return n, slot4, slot16
+
+
+def _lz_gather16(tab16, t0, ch16, c0, slot16, k, cand, n):
+    """Add to the n candidates in cand those of the k most recent starts in tab16[t0 + slot16]'s
+    chain that are older than all of them; return their number."""
+    oldest = cand[n - 1]
+    p = tab16[t0 + slot16]
+    c16 = 0
+    while p >= 0 and c16 < k:
+        if p < oldest:
+            cand[n] = p
+            n += 1
+        c16 += 1
+        p = ch16[c0 + p]
+    return n
 
 
 def _lz_match(sdata, sa, ns, j, qdata, qa, i, m, cap):
@@ -165,12 +194,13 @@ def _lz_count_word_starts(data, off, out):
         out[t] = _lz_count_starts(data, off[t], off[t + 1], True)
 
 
-def _lz_prepare(data, off, s_off, words, k, pos, best, src):
+def _lz_prepare(data, off, s_off, words, k, pos, best, src, g4, h16):
     """For every start of every text: its position in the text (pos, word starts only: with
-    every byte a start, start q of a text is its byte q), and the longest copy (best) among the
-    candidates inside the text (the k most recent earlier starts with the same 4 bytes, and with
-    the same 16 bytes), at most MAX_MATCH bytes, with its source (src: the most recent of the
-    longest; -1 and 0 where there is none)."""
+    every byte a start, start q of a text is its byte q), its 4 bytes (g4) and the hash of its 16 (h16) (0
+    where there are fewer left), and the longest copy (best) among the candidates inside the
+    text (the k most recent earlier starts with the same 4 bytes, and with the same 16 bytes),
+    at most MAX_MATCH bytes, with its source (src: the most recent of the longest; -1 and 0
+    where there is none)."""
     for t in prange(off.size - 1):
         a, b = off[t], off[t + 1]
         n = b - a
@@ -184,6 +214,7 @@ def _lz_prepare(data, off, s_off, words, k, pos, best, src):
                     ns += 1
         size = _lz_table_size(ns)
         tab4 = np.full(size, -1, dtype=np.int32)
+        key4 = np.empty(size, dtype=np.uint32)
         tab16 = np.full(size, -1, dtype=np.int32)
         ch4 = np.empty(max(n, 1), dtype=np.int32)
         ch16 = np.empty(max(n, 1), dtype=np.int32)
@@ -197,10 +228,16 @@ def _lz_prepare(data, off, s_off, words, k, pos, best, src):
             i = pos[q] if words else q - m0
             best[q] = 0
             src[q] = -1
+            g4[q] = 0
+            h16[q] = 0
             if i + _LZ_MIN > n:
                 n_prev = 0
                 continue
-            nc, slot4, slot16 = _lz_gather(data, a, tab4, ch4, tab16, ch16, data, a, n, i, k, cand)
+            g4[q] = _lz_gram(data, a + i)
+            if i + LONG <= n:
+                h16[q] = _lz_hash(data, a + i, LONG)
+            nc, slot4, slot16 = _lz_gather(data, a, tab4, key4, tab16, 0, size - 1, ch4, ch16, 0, data, a, n, i, g4[q],
+                                           h16[q], k, cand, True)
             cap = min(MAX_MATCH, n - i)
             # what the previous start found: both lists are in decreasing position
             d = i - prev_i
@@ -236,25 +273,31 @@ def _lz_prepare(data, off, s_off, words, k, pos, best, src):
             plen, clen = clen, plen
             n_prev = nc
             prev_i = i
-            _lz_insert(data, a, i, tab4, ch4, slot4)
+            _lz_insert(i, tab4, 0, ch4, 0, slot4)
+            key4[slot4] = g4[q]
             if slot16 >= 0:
-                _lz_insert(data, a, i, tab16, ch16, slot16)
+                _lz_insert(i, tab16, 0, ch16, 0, slot16)
 
 
-def _lz_index(x_data, xa, xb, words, tab4, ch4, tab16, ch16):
+def _lz_index(x_data, xa, xb, words, tab4, key4, tab16, t0, mask, ch4, ch16, c0):
     """Chain the starts of x = x_data[xa:xb] by their 4 and 16 bytes (most recent first) into
-    tab4/ch4 and tab16/ch16; return the number of starts of x."""
-    tab4[:] = -1
-    tab16[:] = -1
+    the tables tab4/tab16[t0:t0 + mask + 1] (key4: the 4-byte gram of each slot) and the chains ch4/ch16[c0:]; return the number of
+    starts of x."""
+    tab4[t0:t0 + mask + 1] = -1
+    tab16[t0:t0 + mask + 1] = -1
     nx = xb - xa
     ns = 0
     for i in range(nx):
         if _lz_is_start(x_data, xa, xa + i, words):
             ns += 1
             if i + _LZ_MIN <= nx:
-                _lz_insert(x_data, xa, i, tab4, ch4, _lz_find(tab4, x_data, xa, x_data, xa, i, _LZ_MIN))
+                g = _lz_gram(x_data, xa + i)
+                slot = _lz_find4(tab4, key4, t0, mask, g)
+                _lz_insert(i, tab4, t0, ch4, c0, slot)
+                key4[t0 + slot] = g
             if i + LONG <= nx:
-                _lz_insert(x_data, xa, i, tab16, ch16, _lz_find(tab16, x_data, xa, x_data, xa, i, LONG))
+                slot = _lz_find(tab16, t0, mask, x_data, xa, x_data, xa, i, LONG, _lz_hash(x_data, xa + i, LONG))
+                _lz_insert(i, tab16, t0, ch16, c0, slot)
     return ns
 
 
@@ -267,13 +310,14 @@ def _lz_copy_bits(length, history, log2):
     return 2.0 + log2[history] + 2.0 * lg
 
 
-def _lz_conditional(x_data, xa, nx, nsx, tab4, ch4, tab16, ch16, z_data, za, nz, m0, m1, pos, best, src, words, k,
-                    log2, cand):
+def _lz_conditional(x_data, xa, nx, nsx, tab4, key4, tab16, t0, mask, ch4, ch16, c0, z_data, za, nz, m0, m1, pos, best,
+                    src, g4, h16, words, k, log2, cand):
     """Bits of z = z_data[za:za + nz] given x = x_data[xa:xa + nx] as history (empty x: this is C(z)).
 
-    z's starts are m0..m1 of pos/best/src; x has nsx starts, chained in tab4/ch4/tab16/ch16.
-    log2[h] = log2(h) for every history size h up to nsx + (m1 - m0); cand is scratch for 2k
-    candidates."""
+    z's starts are m0..m1 of pos/best/src/g4/h16; x has nsx starts, chained in
+    tab4/tab16[t0:t0 + mask + 1] and ch4/ch16[c0:]. Offsets, not slices: this runs once per
+    pair. log2[h] = log2(h) for every history size h up to nsx + (m1 - m0); cand is scratch for
+    2k candidates."""
     copies = 0.0
     literals = 0  # literals at starts (9 bits each)
     plain = 0  # bytes that are not starts (8 bits each)
@@ -309,7 +353,16 @@ def _lz_conditional(x_data, xa, nx, nsx, tab4, ch4, tab16, ch16, z_data, za, nz,
             from_x = False
             source = src[q]
         if length < cap and nx >= _LZ_MIN and i + _LZ_MIN <= nz:
-            nc, _, _ = _lz_gather(x_data, xa, tab4, ch4, tab16, ch16, z_data, za, nz, i, k, cand)
+            # the candidates in x, as _lz_gather finds them (written out here: this is the hot loop)
+            p = tab4[t0 + _lz_find4(tab4, key4, t0, mask, g4[q])]
+            nc = 0
+            while p >= 0 and nc < k:
+                cand[nc] = p
+                nc += 1
+                p = ch4[c0 + p]
+            if p >= 0 and i + LONG <= nz:  # more than k starts with the 4 bytes
+                slot16 = _lz_find(tab16, t0, mask, x_data, xa, z_data, za, i, LONG, h16[q])
+                nc = _lz_gather16(tab16, t0, ch16, c0, slot16, k, cand, nc)
             for u in range(nc):
                 j = cand[u]
                 # only a copy longer than the best so far matters: test its last byte first
@@ -343,9 +396,10 @@ def _lz_log2_table(n):
     return table
 
 
-def _lz_lengths(data, off, s_off, pos, best, src, words, k, out):
+def _lz_lengths(data, off, s_off, pos, best, src, g4, h16, words, k, out):
     """C(z) of every prepared text."""
     empty = np.full(16, -1, dtype=np.int32)  # an empty x
+    keys = np.zeros(16, dtype=np.uint32)
     chain = np.empty(1, dtype=np.int32)
     most = 1
     for t in range(off.size - 1):
@@ -353,14 +407,15 @@ def _lz_lengths(data, off, s_off, pos, best, src, words, k, out):
     log2 = _lz_log2_table(most)
     for t in prange(off.size - 1):
         cand = np.empty(2 * k, dtype=np.int64)
-        out[t] = _lz_conditional(data, 0, 0, 0, empty, chain, empty, chain, data, off[t], off[t + 1] - off[t],
-                                 s_off[t], s_off[t + 1], pos, best, src, words, k, log2, cand)
+        out[t] = _lz_conditional(data, 0, 0, 0, empty, keys, empty, 0, 15, chain, chain, 0, data, off[t],
+                                 off[t + 1] - off[t], s_off[t], s_off[t + 1], pos, best, src, g4, h16, words, k, log2,
+                                 cand)
 
 
 _LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
 
 
-def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, words, k, result):
+def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, g4, h16, words, k, result):
     """result[r, j] = C(x_r) + C(z_j | x_r)."""
     n_x = x_off.size - 1
     n_z = z_off.size - 1
@@ -375,43 +430,44 @@ def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, wor
     for c in prange(n_chunks):
         r0 = c * _LZ_ROWS
         r1 = min(r0 + _LZ_ROWS, n_x)
-        # each row's tables, one after the other: t_off for the tables, x_off for the chains
+        # each row's tables one after the other (t_off), its chains at its bytes' offsets (from x_off[r0])
         t_off = np.zeros(r1 - r0 + 1, dtype=np.int64)
         for r in range(r0, r1):
             t_off[r - r0 + 1] = t_off[r - r0] + _lz_table_size(_lz_count_starts(x_data, x_off[r], x_off[r + 1], words))
         tab4 = np.empty(t_off[r1 - r0], dtype=np.int32)
+        key4 = np.empty(t_off[r1 - r0], dtype=np.uint32)
         tab16 = np.empty(t_off[r1 - r0], dtype=np.int32)
         ch4 = np.empty(max(x_off[r1] - x_off[r0], 1), dtype=np.int32)
         ch16 = np.empty(max(x_off[r1] - x_off[r0], 1), dtype=np.int32)
         nsx = np.empty(r1 - r0, dtype=np.int64)
         for r in range(r0, r1):
-            t0, t1 = t_off[r - r0], t_off[r - r0 + 1]
-            c0, c1 = x_off[r] - x_off[r0], x_off[r + 1] - x_off[r0]
-            nsx[r - r0] = _lz_index(x_data, x_off[r], x_off[r + 1], words, tab4[t0:t1], ch4[c0:c1], tab16[t0:t1],
-                                    ch16[c0:c1])
+            nsx[r - r0] = _lz_index(x_data, x_off[r], x_off[r + 1], words, tab4, key4, tab16, t_off[r - r0],
+                                    t_off[r - r0 + 1] - t_off[r - r0] - 1, ch4, ch16, x_off[r] - x_off[r0])
         cand = np.empty(2 * k, dtype=np.int64)
         for j in range(n_z):
             a, b = z_off[j], z_off[j + 1]
             for r in range(r0, r1):
-                t0, t1 = t_off[r - r0], t_off[r - r0 + 1]
-                c0, c1 = x_off[r] - x_off[r0], x_off[r + 1] - x_off[r0]
-                result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1] - x_off[r], nsx[r - r0],
-                                                       tab4[t0:t1], ch4[c0:c1], tab16[t0:t1], ch16[c0:c1], z_data, a,
-                                                       b - a, s_off[j], s_off[j + 1], pos, best, src, words, k, log2,
-                                                       cand)
+                result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1] - x_off[r], nsx[r - r0], tab4,
+                                                       key4, tab16, t_off[r - r0], t_off[r - r0 + 1] - t_off[r - r0] - 1,
+                                                       ch4, ch16, x_off[r] - x_off[r0], z_data, a, b - a, s_off[j],
+                                                       s_off[j + 1], pos, best, src, g4, h16, words, k, log2, cand)
 
 
+_lz_mix = jit(_lz_mix, inline=True)
 _lz_hash = jit(_lz_hash, inline=True)
 _lz_is_start = jit(_lz_is_start, inline=True)
 _lz_count_starts = jit(_lz_count_starts)
 _lz_table_size = jit(_lz_table_size)
+_lz_gram = jit(_lz_gram, inline=True)
 _lz_find = jit(_lz_find)
+_lz_gather16 = jit(_lz_gather16)
+_lz_find4 = jit(_lz_find4, inline=True)
 _lz_insert = jit(_lz_insert, inline=True)
 _lz_gather = jit(_lz_gather)
 _lz_match = jit(_lz_match, inline=True)
 _lz_index = jit(_lz_index)
 _lz_copy_bits = jit(_lz_copy_bits, inline=True)
-_lz_conditional = jit(_lz_conditional)
+_lz_conditional = jit(_lz_conditional, inline=True)
 _lz_log2_table = jit(_lz_log2_table)
 _lz_count_word_starts_nb = jit(_lz_count_word_starts, parallel=True)
 _lz_prepare_nb = jit(_lz_prepare, parallel=True)
@@ -441,15 +497,18 @@ class LZPrepared:
         with Threads(n_threads):
             self.s_off = lz_start_offsets(self.data, self.off, self.words)
             n = int(self.s_off[-1])
-            # 8 bytes a start and 4 more with word starts (their positions), beside the text itself:
-            # 120,000 texts of 200 bytes take about 190 MB, or about 60 MB with word starts
+            # 16 bytes a start and 4 more with word starts (their positions), beside the text itself:
+            # 120,000 texts of 200 bytes take about 410 MB, or about 120 MB with word starts
             self.pos = np.empty(n if self.words else 0, dtype=np.int32)
             self.best = np.empty(n, dtype=np.int32)
             self.src = np.empty(n, dtype=np.int32)
-            _lz_prepare_nb(self.data, self.off, self.s_off, self.words, k, self.pos, self.best, self.src)
+            self.g4 = np.empty(n, dtype=np.uint32)
+            self.h16 = np.empty(n, dtype=np.uint32)
+            _lz_prepare_nb(self.data, self.off, self.s_off, self.words, k, self.pos, self.best, self.src, self.g4,
+                           self.h16)
 
     def arrays(self):
-        return self.data, self.off, self.s_off, self.pos, self.best, self.src
+        return self.data, self.off, self.s_off, self.pos, self.best, self.src, self.g4, self.h16
 
     @property
     def n(self):
