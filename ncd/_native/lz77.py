@@ -125,10 +125,10 @@ def _lz_find(tab, t0, mask, tdata, ta, qdata, qa, i, g, h):
         slot = (slot + 1) & mask
 
 
-def _lz_find4(tab, key, t0, mask, g):
-    """The slot of tab[t0:t0 + mask + 1] for the 4-byte gram g (key holds each filled slot's
-    gram; otherwise as _lz_find)."""
-    slot = _lz_mix(g) & mask
+def _lz_find4(tab, key, t0, mask, g, h):
+    """The slot of tab[t0:t0 + mask + 1] for the 4-byte gram g, whose hash is h (key holds each
+    filled slot's gram; otherwise as _lz_find)."""
+    slot = h & mask
     while tab[t0 + slot] >= 0 and key[t0 + slot] != g:
         slot = (slot + 1) & mask
     return slot
@@ -140,9 +140,9 @@ def _lz_insert(i, tab, t0, chain, c0, slot):
     tab[t0 + slot] = i
 
 
-def _lz_gather(tdata, ta, tab4, key4, tab16, t0, mask, ch4, ch16, c0, qdata, qa, nq, i, g4, h16, k, cand, insert):
+def _lz_gather(tdata, ta, tab4, key4, tab16, t0, mask, ch4, ch16, c0, qdata, qa, nq, i, g4, h4, h16, k, cand, insert):
     """The candidates in the text at tdata[ta:] for a copy at qdata[qa + i] (which has 4 bytes
-    left, g4; h16 is the hash of its 16 bytes): its k most recent starts with the
+    left, g4, whose hash is h4; h16 is the hash of its 16 bytes): its k most recent starts with the
     same 4 bytes and its k most recent with the same 16 bytes, most recent first, each once, into
     cand. Returns their number and the two slots (-1: fewer than 16 bytes left, or not looked
     up: unless insert, the 16-byte grams are looked up only when more than k starts hold the 4
@@ -151,7 +151,7 @@ def _lz_gather(tdata, ta, tab4, key4, tab16, t0, mask, ch4, ch16, c0, qdata, qa,
     Every start with the same 16 bytes has the same 4 bytes, so those of the k most recent 16-byte
     starts that are not among the k most recent 4-byte ones are older than all of them: the list
     stays in decreasing order."""
-    slot4 = _lz_find4(tab4, key4, t0, mask, g4)
+    slot4 = _lz_find4(tab4, key4, t0, mask, g4, h4)
     p = tab4[t0 + slot4]
     n = 0
     while p >= 0 and n < k:
@@ -194,9 +194,9 @@ def _lz_count_word_starts(data, off, out):
         out[t] = _lz_count_starts(data, off[t], off[t + 1], True)
 
 
-def _lz_prepare(data, off, s_off, words, k, pos, best, src, g4, h16):
+def _lz_prepare(data, off, s_off, words, k, pos, best, src, g4, h4, h16):
     """For every start of every text: its position in the text (pos, word starts only: with
-    every byte a start, start q of a text is its byte q), its 4 bytes (g4) and the hash of its 16 (h16) (0
+    every byte a start, start q of a text is its byte q), its 4 bytes (g4) with their hash (h4) and the hash of its 16 (h16) (0
     where there are fewer left), and the longest copy (best) among the candidates inside the
     text (the k most recent earlier starts with the same 4 bytes, and with the same 16 bytes),
     at most MAX_MATCH bytes, with its source (src: the most recent of the longest; -1 and 0
@@ -229,15 +229,17 @@ def _lz_prepare(data, off, s_off, words, k, pos, best, src, g4, h16):
             best[q] = 0
             src[q] = -1
             g4[q] = 0
+            h4[q] = 0
             h16[q] = 0
             if i + _LZ_MIN > n:
                 n_prev = 0
                 continue
             g4[q] = _lz_gram(data, a + i)
+            h4[q] = _lz_mix(g4[q])
             if i + LONG <= n:
                 h16[q] = _lz_hash(data, a + i, LONG)
             nc, slot4, slot16 = _lz_gather(data, a, tab4, key4, tab16, 0, size - 1, ch4, ch16, 0, data, a, n, i, g4[q],
-                                           h16[q], k, cand, True)
+                                           h4[q], h16[q], k, cand, True)
             cap = min(MAX_MATCH, n - i)
             # what the previous start found: both lists are in decreasing position
             d = i - prev_i
@@ -292,7 +294,7 @@ def _lz_index(x_data, xa, xb, words, tab4, key4, tab16, t0, mask, ch4, ch16, c0)
             ns += 1
             if i + _LZ_MIN <= nx:
                 g = _lz_gram(x_data, xa + i)
-                slot = _lz_find4(tab4, key4, t0, mask, g)
+                slot = _lz_find4(tab4, key4, t0, mask, g, _lz_mix(g))
                 _lz_insert(i, tab4, t0, ch4, c0, slot)
                 key4[t0 + slot] = g
             if i + LONG <= nx:
@@ -311,10 +313,10 @@ def _lz_copy_bits(length, history, log2):
 
 
 def _lz_conditional(x_data, xa, nx, nsx, tab4, key4, tab16, t0, mask, ch4, ch16, c0, z_data, za, nz, m0, m1, pos, best,
-                    src, g4, h16, words, k, log2, cand):
+                    src, g4, h4, h16, words, k, log2, cand):
     """Bits of z = z_data[za:za + nz] given x = x_data[xa:xa + nx] as history (empty x: this is C(z)).
 
-    z's starts are m0..m1 of pos/best/src/g4/h16; x has nsx starts, chained in
+    z's starts are m0..m1 of pos/best/src/g4/h4/h16; x has nsx starts, chained in
     tab4/tab16[t0:t0 + mask + 1] and ch4/ch16[c0:]. Offsets, not slices: this runs once per
     pair. log2[h] = log2(h) for every history size h up to nsx + (m1 - m0); cand is scratch for
     2k candidates."""
@@ -354,7 +356,7 @@ def _lz_conditional(x_data, xa, nx, nsx, tab4, key4, tab16, t0, mask, ch4, ch16,
             source = src[q]
         if length < cap and nx >= _LZ_MIN and i + _LZ_MIN <= nz:
             # the candidates in x, as _lz_gather finds them (written out here: this is the hot loop)
-            p = tab4[t0 + _lz_find4(tab4, key4, t0, mask, g4[q])]
+            p = tab4[t0 + _lz_find4(tab4, key4, t0, mask, g4[q], h4[q])]
             nc = 0
             while p >= 0 and nc < k:
                 cand[nc] = p
@@ -396,7 +398,7 @@ def _lz_log2_table(n):
     return table
 
 
-def _lz_lengths(data, off, s_off, pos, best, src, g4, h16, words, k, out):
+def _lz_lengths(data, off, s_off, pos, best, src, g4, h4, h16, words, k, out):
     """C(z) of every prepared text."""
     empty = np.full(16, -1, dtype=np.int32)  # an empty x
     keys = np.zeros(16, dtype=np.uint32)
@@ -408,14 +410,14 @@ def _lz_lengths(data, off, s_off, pos, best, src, g4, h16, words, k, out):
     for t in prange(off.size - 1):
         cand = np.empty(2 * k, dtype=np.int64)
         out[t] = _lz_conditional(data, 0, 0, 0, empty, keys, empty, 0, 15, chain, chain, 0, data, off[t],
-                                 off[t + 1] - off[t], s_off[t], s_off[t + 1], pos, best, src, g4, h16, words, k, log2,
-                                 cand)
+                                 off[t + 1] - off[t], s_off[t], s_off[t + 1], pos, best, src, g4, h4, h16, words, k,
+                                 log2, cand)
 
 
 _LZ_ROWS = 8  # queries whose indexes stay in cache while the reference texts stream past
 
 
-def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, g4, h16, words, k, result):
+def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, g4, h4, h16, words, k, result):
     """result[r, j] = C(x_r) + C(z_j | x_r)."""
     n_x = x_off.size - 1
     n_z = z_off.size - 1
@@ -450,7 +452,8 @@ def _lz_joint_block(x_data, x_off, cx, z_data, z_off, s_off, pos, best, src, g4,
                 result[r, j] = cx[r] + _lz_conditional(x_data, x_off[r], x_off[r + 1] - x_off[r], nsx[r - r0], tab4,
                                                        key4, tab16, t_off[r - r0], t_off[r - r0 + 1] - t_off[r - r0] - 1,
                                                        ch4, ch16, x_off[r] - x_off[r0], z_data, a, b - a, s_off[j],
-                                                       s_off[j + 1], pos, best, src, g4, h16, words, k, log2, cand)
+                                                       s_off[j + 1], pos, best, src, g4, h4, h16, words, k, log2,
+                                                       cand)
 
 
 _lz_mix = jit(_lz_mix, inline=True)
@@ -497,18 +500,19 @@ class LZPrepared:
         with Threads(n_threads):
             self.s_off = lz_start_offsets(self.data, self.off, self.words)
             n = int(self.s_off[-1])
-            # 16 bytes a start and 4 more with word starts (their positions), beside the text itself:
-            # 120,000 texts of 200 bytes take about 410 MB, or about 120 MB with word starts
+            # 20 bytes a start and 4 more with word starts (their positions), beside the text itself:
+            # 120,000 texts of 200 bytes take about 500 MB, or about 140 MB with word starts
             self.pos = np.empty(n if self.words else 0, dtype=np.int32)
             self.best = np.empty(n, dtype=np.int32)
             self.src = np.empty(n, dtype=np.int32)
             self.g4 = np.empty(n, dtype=np.uint32)
+            self.h4 = np.empty(n, dtype=np.uint32)
             self.h16 = np.empty(n, dtype=np.uint32)
             _lz_prepare_nb(self.data, self.off, self.s_off, self.words, k, self.pos, self.best, self.src, self.g4,
-                           self.h16)
+                           self.h4, self.h16)
 
     def arrays(self):
-        return self.data, self.off, self.s_off, self.pos, self.best, self.src, self.g4, self.h16
+        return self.data, self.off, self.s_off, self.pos, self.best, self.src, self.g4, self.h4, self.h16
 
     @property
     def n(self):
