@@ -17,7 +17,7 @@ from ncd.compressors import NO_COMPILED_PATH, LZ77Compressor
 
 K = 8
 MAX = 4096  # the longest copy
-LONG = 16  # the long grams
+LONG = 32  # the long grams
 
 
 def _match_cost(length, history):
@@ -56,8 +56,8 @@ def _lcp(source, p, z, i, cap):
 def reference_conditional(x, z, k=K, words=False):
     """C(z | x) by the definition, in plain Python: at each start of z the longest copy (at most MAX
     bytes) among, first among equals: the continuation of a copy of MAX bytes; the k most recent earlier
-    starts of z holding the same 4 bytes and the k most recent holding the same 16 bytes; the same two
-    sets in x. A byte that is not a start costs 8 bits."""
+    starts of z holding the same 4 bytes, the k most recent holding the same 32 bytes and the oldest of
+    those; the same three sets in x. A byte that is not a start costs 8 bits."""
     sx, sz = _starts(x, words), _starts(z, words)
     starts_x, starts_z = set(sx), set(sz)
     index = {"x": (_gram_index(x, sx, 4), _gram_index(x, sx, LONG)), "z": (_gram_index(z, sz, 4), _gram_index(z, sz, LONG))}
@@ -83,6 +83,7 @@ def reference_conditional(x, z, k=K, words=False):
                 found = set(_recent(i4, z[i : i + 4], before, k))
                 if i + LONG <= len(z):
                     found |= set(_recent(i16, z[i : i + LONG], before, k))
+                    found |= set(_recent(i16, z[i : i + LONG], before, len(z) + len(x))[:1])  # the oldest
                 for p in sorted(found, reverse=True):  # most recent first
                     m = _lcp(text, p, z, i, cap)
                     if m > best:
@@ -212,6 +213,13 @@ def _log_lines(n, seed=0):
     return b"".join(lines)[:n]
 
 
+def _sentence_salad(n, seed=0, count=40):
+    """`count` sentences of 100 bytes in random order: each 32-byte gram occurs many times."""
+    rng = random.Random(seed)
+    sentences = [bytes(rng.choices(b"abcdefghijklmnopqrstuvwxyz    ", k=100)) for _ in range(count)]
+    return b"".join(rng.choice(sentences) for _ in range(n // 100 + 1))[:n]
+
+
 def _long_texts():
     rng = random.Random(7)
     block = _dna(3000, 1)
@@ -219,19 +227,20 @@ def _long_texts():
     for _ in range(5):
         mutated[rng.randrange(len(mutated))] = ord("T")
     return [b"a" * 9000, b"ab" * 5000 + b"c" + b"ab" * 4000, block * 4, bytes(mutated), _dna(6000, 2),
-            b"the cat sat on the mat. " * 400, _word_salad(8000, 3), _log_lines(8000, 4), block + b" " + block[5:]]
+            b"the cat sat on the mat. " * 400, _word_salad(8000, 3), _log_lines(8000, 4), block + b" " + block[5:],
+            _sentence_salad(12000, 8, count=5)]
 
 
 @pytest.mark.parametrize("starts", ["any", "word"])
 def test_long_texts_equal_the_definition(starts):
-    """Copies longer than MAX bytes (runs of capped copies and their continuation) and the 16-byte grams."""
+    """Copies longer than MAX bytes (runs of capped copies and their continuation) and the 32-byte grams."""
     w = starts == "word"
     lz = LZ77Compressor(starts=starts)
     texts = _long_texts()
     np.testing.assert_allclose(lz.code_lengths(texts), [reference_conditional(b"", t, words=w) for t in texts],
                                rtol=1e-12)
     for x, y in [(texts[2], texts[3]), (texts[4], texts[4]), (texts[0], texts[1]), (texts[6], texts[6][100:]),
-                 (texts[7], texts[7]), (texts[8], texts[2])]:
+                 (texts[7], texts[7]), (texts[8], texts[2]), (texts[9], texts[9])]:
         want = reference_conditional(b"", x, words=w) + reference_conditional(x, b" " + y, words=w)
         np.testing.assert_allclose(lz.joint_code_lengths(x, [y], b" "), [want], rtol=1e-12)
 
@@ -259,14 +268,14 @@ def test_long_repetitive_documents_take_linear_time():
 
 
 @pytest.mark.parametrize("kind, size", [("dna", 10_000), ("dna", 100_000), ("salad", 30_967), ("salad", 100_000),
-                                        ("logs", 100_000)])
+                                        ("logs", 100_000), ("sentences", 300_000)])
 @pytest.mark.parametrize("starts", ["any", "word"])
 def test_a_long_history_stays_usable(kind, size, starts):
     """Issue 15: the history x got only the candidate slots that z's own 4-grams left free, so on 10 kB of
     DNA NCD(x, x) was 1.086, and on word salad it jumped from 0.02 to 1.08 at 30,967 bytes."""
     if starts == "word" and kind == "dna":
         pytest.skip("DNA has no word boundaries: one start, nothing to copy with word starts")
-    doc = {"dna": _dna, "salad": _word_salad, "logs": _log_lines}[kind](size)
+    doc = {"dna": _dna, "salad": _word_salad, "logs": _log_lines, "sentences": _sentence_salad}[kind](size)
     assert pairwise_distances([doc], [doc], compressor=LZ77Compressor(starts=starts))[0, 0] < 0.3
 
 
@@ -286,11 +295,14 @@ def test_nearest_of_two_near_identical_long_references():
 
 
 INTERRUPTED = textwrap.dedent("""
-    import threading, time
+    import random, sys, threading, time
     from ncd import pairwise_distances
     from ncd.compressors import LZ77Compressor
     lz = LZ77Compressor()
-    doc = (b"The quick brown fox jumps over the lazy dog. " * 1400)[:60_000]
+    if sys.argv[1] == "periodic":
+        doc = (b"The quick brown fox jumps over the lazy dog. " * 1400)[:60_000]
+    else:  # long enough that one compiled call would run for seconds: done in pieces
+        doc = bytes(random.Random(0).choices(b"ACGT", k=3_000_000))
     lz.code_length(b"warm up the compiled code")
     pairwise_distances([b"warm up"], [b"the compiled code"], compressor=lz)
     print("ready", flush=True)
@@ -304,13 +316,15 @@ INTERRUPTED = textwrap.dedent("""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
-def test_ctrl_c_stops_lz77_on_a_long_periodic_document_within_a_second():
-    """Issue 15: one compiled call on 60 kB of a repeated sentence ran 8.8 s, deaf to Ctrl-C."""
-    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+@pytest.mark.parametrize("doc, delay", [("periodic", 0.5), ("long", 1.5), ("long", 4.0)])
+def test_ctrl_c_stops_lz77_on_a_long_document_within_a_second(doc, delay):
+    """Issue 15: one compiled call on 60 kB of a repeated sentence ran 8.8 s, deaf to Ctrl-C. Megabytes of
+    DNA are prepared and parsed in pieces of PIECE starts (interrupted in C(x), then in the pair)."""
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, doc], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
     try:
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(0.5)
+        time.sleep(delay)
         sent = time.perf_counter()
         child.send_signal(signal.SIGINT)
         line = child.stdout.readline().strip()
@@ -320,3 +334,21 @@ def test_ctrl_c_stops_lz77_on_a_long_periodic_document_within_a_second():
         child.kill()
     assert line == "interrupted", (line, child.stderr.read())
     assert reacted < 1.0, reacted
+
+
+@pytest.mark.parametrize("starts", ["any", "word"])
+def test_texts_done_in_pieces_have_the_same_lengths(starts, monkeypatch):
+    from ncd._native import lz77
+
+    lz = LZ77Compressor(starts=starts)
+    texts = _long_texts()
+    whole = lz.code_lengths(texts)
+    joint = [lz.joint_code_lengths(x, texts, b" ") for x in texts[:4]]
+    monkeypatch.setattr(lz77, "PIECE", 700)  # every long text in pieces, alone, and short ones in the block
+    np.testing.assert_array_equal(lz.code_lengths(texts), whole)
+    for x, want in zip(texts[:4], joint):
+        np.testing.assert_array_equal(lz.joint_code_lengths(x, texts + [b"a short one"], b" ")[:-1], want)
+    np.testing.assert_array_equal(lz.joint_code_lengths(b"short", texts[:3], b" "),
+                                  lz.code_lengths([b"short"])[0] + np.array(
+                                      [lz.joint_code_lengths(b"short", [t], b" ")[0] - lz.code_length(b"short")
+                                       for t in texts[:3]]))
