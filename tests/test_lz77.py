@@ -252,9 +252,9 @@ LONG_DOCUMENTS = textwrap.dedent("""
     lz.code_length(b"warm up the compiled code")
     sentence = b"The quick brown fox jumps over the lazy dog. "
     for doc in (b"a" * 40_000, (sentence * 25_000)[:1_000_000], b"a" * 1_000_000):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: the test machine may be busy
         lz.code_length(doc)
-        print(len(doc), time.perf_counter() - start, flush=True)
+        print(len(doc), time.process_time() - start, flush=True)
 """)
 
 
@@ -263,8 +263,8 @@ def test_long_repetitive_documents_take_linear_time():
     a megabyte would take hours). A megabyte of a repeated sentence or of one byte now takes under a second."""
     done = subprocess.run([sys.executable, "-c", LONG_DOCUMENTS], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    seconds = {int(n): float(s) for n, s in (line.split() for line in done.stdout.splitlines())}
-    assert seconds[40_000] < 0.2 and seconds[1_000_000] < 1.0, seconds
+    seconds = [(int(n), float(s)) for n, s in (line.split() for line in done.stdout.splitlines())]
+    assert seconds[0][1] < 0.2 and seconds[1][1] < 1.0 and seconds[2][1] < 1.0, seconds
 
 
 @pytest.mark.parametrize("kind, size", [("dna", 10_000), ("dna", 100_000), ("salad", 30_967), ("salad", 100_000),
