@@ -17,16 +17,21 @@ first of them in this order among equals:
    at the same distance from it as that copy's source was (the continuation of a long repeat,
    which becomes a run of copies of MAX_MATCH bytes), if it is a start of its text;
 2. in the text being coded, most recent first: the k most recent earlier starts holding the
-   same 4 bytes, and the k most recent holding the same 16 bytes (LONG);
-3. in the history x (when coding z given x), most recent first: the same two sets of starts.
+   same 4 bytes, the k most recent holding the same 32 bytes (LONG), and the oldest of those;
+3. in the history x (when coding z given x), most recent first: the same three sets of starts.
 
 Grams are compared exactly, not by hash. Every source is an earlier start, so every length is
 that of a decodable code (the candidates only say where the parser looks). Capping the copy
 length keeps the work per start bounded: the parse of a long repeat no longer extends every
 candidate to the end of the repeat at every start (which was quadratic in its length). The
-16-byte grams find a long repeat in a long history whose 4-grams are all frequent (DNA, word
-salad), and history and text each have their own k candidates, so x stays usable as history
-at any length.
+32-byte grams find a long repeat in a long history whose 4-grams are all frequent (DNA, word
+salad); the oldest start with them finds the copy of x's beginning in x + x when its 32
+bytes recur more than k times (a few sentences in random order); history and text each have
+their own k candidates. So x stays usable as history at any length.
+
+Texts longer than PIECE are prepared and parsed in pieces of PIECE starts, short ones in
+batches of about 2 MB, each piece one compiled call: Python gets control (and Ctrl-C works)
+every fraction of a second.
 
 The joint length of a pair is C(x) + C(z | x) with z = separator + y: z is parsed with x as
 extra history; a copy comes from x or from earlier in z, never across their boundary. All
