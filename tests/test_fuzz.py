@@ -42,6 +42,7 @@ def test_every_compressor_and_the_coder_take_every_document(result):
     for cid, row in result["compressors"].items():
         assert row["failures"] == [], cid
         assert row["documents"] >= 300 // row["every_nth_document"], cid
+        assert len(row["identity"]) >= 8, (cid, sorted(row["identity"]))  # every kind, or nearly
     assert result["coder"]["failures"] == []
     assert result["failures"] == 0
 
