@@ -49,7 +49,7 @@ def test_every_compressor_and_the_coder_take_every_document(result):
 
 def test_identity_distance_is_small_on_texts_within_the_window(result, fuzz):
     """NCD(x, x) < 0.3 on every text kind from 64 bytes, for every compressor but the exceptions
-    that fuzz.md measures and names (bz2, cm, ppmd, zstd)."""
+    that fuzz.md measures and names (brotli, bz2, cm, ppmd, zstd)."""
     for cid, row in result["compressors"].items():
         if cid in fuzz.IDENTITY_EXCEPTIONS:
             continue

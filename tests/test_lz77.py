@@ -261,7 +261,8 @@ LONG_DOCUMENTS = textwrap.dedent("""
 def test_long_repetitive_documents_take_linear_time():
     """Issue 15: every candidate was extended to the end of its match at every start (40,000 "a"s took 4.7 s,
     a megabyte would take hours). A megabyte of a repeated sentence or of one byte now takes under a second."""
-    done = subprocess.run([sys.executable, "-c", LONG_DOCUMENTS], capture_output=True, text=True, timeout=120)
+    # the child may compile the kernels first (a minute on a busy machine): the limit is on the CPU time it reports
+    done = subprocess.run([sys.executable, "-c", LONG_DOCUMENTS], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     seconds = [(int(n), float(s)) for n, s in (line.split() for line in done.stdout.splitlines())]
     assert seconds[0][1] < 0.2 and seconds[1][1] < 1.0 and seconds[2][1] < 1.0, seconds

@@ -99,11 +99,12 @@ def _lz_count_starts(data, a, b, words):
 
 
 def _lz_table_size(n):
-    """Slots of an open-addressing table for n keys: a power of two, at least 8 n up to 65,536
+    """Slots of an open-addressing table for n keys: a power of two, at least 16 n up to 65,536
     slots (a probe that is mostly one slot, so a branch that is mostly predicted: on short texts
-    the probes are the hot loop), and at least 1.5 n beyond."""
+    the probes are the hot loop; 8 n gave 10% fewer pairs a second on AG News, 4 n 25% fewer),
+    and at least 1.5 n beyond."""
     size = 16
-    while size < 8 * n and size < 65536:
+    while size < 16 * n and size < 65536:
         size *= 2
     while size < n + n // 2:
         size *= 2
