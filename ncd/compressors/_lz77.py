@@ -18,10 +18,16 @@ class LZ77Compressor(_NativeConditional):
     bits, where ``H`` is the number of starts it could copy from (a uniform code
     over the history) and ``gamma`` is the Elias gamma code length. Anywhere else a
     byte costs 8 bits: the decoder knows where the starts are from what it has
-    decoded, so it needs no flag. At each start the parser takes the longest copy
-    among the ``max_candidates`` most recent earlier starts holding the same four
-    bytes. Every length is that of a decodable code, so this is a compressor (no
-    bytes are written: only the length is computed).
+    decoded, so it needs no flag. At each start the parser takes the longest copy,
+    of at most 4,096 bytes (``ncd._native.lz77.MAX_MATCH``), among the
+    ``max_candidates`` most recent earlier starts holding the same four bytes, the
+    ``max_candidates`` most recent holding the same 32 bytes and the oldest of
+    those; after a copy of 4,096 bytes, also the continuation of its source (so a
+    long repeat is a run of copies of 4,096 bytes). Every length is that of a
+    decodable code, so this is a compressor (no bytes are written: only the length
+    is computed). Its time is linear in the length of a document, repetitive or
+    not (about 0.25 s of CPU for a megabyte of a repeated sentence); a long one is
+    done in pieces, so Ctrl-C stops it within a second.
 
     With ``starts="any"`` every byte is a start: plain LZ77, for any data. With
     ``starts="word"`` the starts are the first byte of the text, every byte after one
@@ -37,7 +43,10 @@ class LZ77Compressor(_NativeConditional):
     Its joint length for a pair is ``C(x) + C(separator + y | x)``: y is parsed
     with x as extra history, and copies never straddle the boundary between x
     and y (so :meth:`joint_code_lengths` differs slightly from
-    ``code_length(x + separator + y)``, which may straddle it). Everything that
+    ``code_length(x + separator + y)``, which may straddle it). The candidates in x
+    are chosen like those in y, each side its own, so x stays usable as history at
+    any length: NCD(x, x) is about 0.003 on a megabyte of DNA, word salad or log
+    lines. Everything that
     depends on the reference texts alone is computed once per set of references;
     per pair only the query's 4-gram index is consulted, in compiled code.
 
@@ -48,8 +57,9 @@ class LZ77Compressor(_NativeConditional):
     Parameters
     ----------
     max_candidates : int, default=8
-        Earlier starts examined per start, 1 to 4096. More finds longer copies in
-        repetitive texts, and costs time.
+        Earlier starts examined per start and per gram length, in the text and in
+        its history each, 1 to 4096. More finds longer copies in repetitive texts,
+        and costs time.
     starts : {"any", "word"}, default="any"
         Where a copy may begin: at any byte, or at the beginning of a word (see
         above).
