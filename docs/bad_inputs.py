@@ -128,6 +128,7 @@ def _cases():
         ("working_memory=float('inf')", lambda: pairwise_distances(TEXTS, working_memory=float("inf"))),
         ("predict before fit", lambda: NCDClassifier().predict(["x"])),
         ("A compression level out of range", lambda: get_compressor({"id": "gzip", "level": 12}).code_length(b"x")),
+        ("A str given to a compressor's code_length", lambda: get_compressor("gzip").code_length("a text, not bytes")),
         ("An unknown compressor setting", lambda: get_compressor({"id": "zstd", "levle": 3})),
         ("Empty documents", lambda: pairwise_distances(["", "a"], ["", "b"], compressor="gzip").round(3).tolist()),
         ("Two empty documents, brotli, raw lzma, cm (C(separator) against C(''): overhead only)",

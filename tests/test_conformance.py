@@ -165,3 +165,18 @@ def test_set_params_round_trips_and_rejects_unknown_names(compressor):
     assert compressor.code_length(ENGLISH) == before
     with pytest.raises(ValueError, match="Invalid parameter 'nonsense'"):
         compressor.set_params(nonsense=1)
+
+
+def test_one_input_rule_bytes_like_in_str_refused(compressor):
+    """Every compressor takes bytes and any buffer of single bytes alike, and refuses a str (up to
+    ceff704 gzip, zlib and deflate measured a str's wide-character buffer and returned a wrong length)."""
+    want = compressor.code_length(ENGLISH)
+    for same in (bytearray(ENGLISH), memoryview(ENGLISH), np.frombuffer(ENGLISH, dtype=np.uint8)):
+        assert compressor.code_length(same) == want
+        assert compressor.code_lengths([same, ENGLISH]).tolist() == [want, want]
+    with pytest.raises(TypeError, match=r"got a str \('All human.*encode it first"):
+        compressor.code_length(ENGLISH.decode())
+    with pytest.raises(TypeError, match="got a str"):
+        compressor.code_lengths([ENGLISH, ENGLISH.decode()])
+    with pytest.raises(TypeError, match="4-byte items"):
+        compressor.code_length(np.arange(4, dtype=np.int32))

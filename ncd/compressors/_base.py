@@ -7,7 +7,40 @@ from typing import Any, ClassVar, Iterable
 
 import numpy as np
 
-__all__ = ["Compressor", "NO_COMPILED_PATH"]
+__all__ = ["Compressor", "NO_COMPILED_PATH", "as_bytes"]
+
+
+def as_bytes(data) -> bytes:
+    """The one input rule of every compressor's ``code_length``: bytes, or any object exposing a
+    buffer of single bytes (bytearray, memoryview, a uint8 NumPy array), taken byte for byte. A str
+    is refused: its encoding is the caller's choice (the distance functions and the estimators
+    encode str documents as UTF-8 themselves).
+
+    Examples
+    --------
+    >>> from ncd.compressors._base import as_bytes
+    >>> as_bytes(bytearray(b"ab")), as_bytes(memoryview(b"cd"))
+    (b'ab', b'cd')
+    >>> as_bytes("text")
+    Traceback (most recent call last):
+    ...
+    TypeError: A compressor takes bytes, got a str ('text'); encode it first, e.g. text.encode('utf-8').
+    """
+    if type(data) is bytes:
+        return data
+    if isinstance(data, str):
+        shown = data if len(data) <= 40 else data[:37] + "..."
+        raise TypeError(f"A compressor takes bytes, got a str ({shown!r}); encode it first, e.g. "
+                        "text.encode('utf-8').")
+    try:
+        view = memoryview(data)
+    except TypeError:
+        raise TypeError(f"A compressor takes bytes or a bytes-like object, got {type(data).__name__}: "
+                        f"{data!r:.60}.") from None
+    if view.itemsize != 1:
+        raise TypeError(f"A compressor takes bytes; got a buffer of {view.itemsize}-byte items ({view.format!r}). "
+                        "Pass bytes, or a uint8 array.")
+    return view.tobytes()
 
 
 class _NoCompiledPath:
@@ -69,8 +102,10 @@ class Compressor:
 
         Parameters
         ----------
-        data : bytes
-            The input. ``b""`` is valid and costs the compressor's overhead.
+        data : bytes or bytes-like
+            The input: bytes, bytearray, memoryview or a uint8 array, taken byte for byte
+            (:func:`as_bytes`, the rule of every compressor). A str raises TypeError: encode it
+            first. ``b""`` is valid and costs the compressor's overhead.
 
         Returns
         -------
@@ -260,7 +295,7 @@ class _NativeConditional(Compressor):
         raise NotImplementedError("subclasses run their compiled block kernel")
 
     def code_length(self, data: bytes) -> float:
-        return float(self.code_lengths([data])[0])
+        return float(self.code_lengths([as_bytes(data)])[0])
 
     def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
         ys = list(ys)

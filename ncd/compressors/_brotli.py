@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import brotli
 
-from ._base import Compressor
+from ._base import Compressor, as_bytes
 from .._validation import check_choice, check_int
 
 __all__ = ["BrotliCompressor"]
@@ -54,6 +54,7 @@ class BrotliCompressor(Compressor):
         self.mode = mode
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         quality = check_int(self.quality, "quality", self, 0, 11)
         lgwin = check_int(self.lgwin, "lgwin", self, 10, 24)
         mode = _MODES[check_choice(self.mode, "mode", self, tuple(_MODES))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import _NativeConditional
+from ._base import _NativeConditional, as_bytes
 from .._native.cm import MAX_ORDER
 from .._validation import check_int
 
@@ -59,6 +59,7 @@ class CMCompressor(_NativeConditional):
         return check_int(self.order, "order", self, 0, MAX_ORDER)
 
     def code_lengths(self, items) -> np.ndarray:
+        items = [as_bytes(b) for b in items]
         from .._native.cm import cm_code_lengths
 
         return cm_code_lengths(list(items), self._order())

@@ -37,7 +37,7 @@ import numpy as np
 from .._hub import PROBE_SECONDS, hub_access
 from .._optional import import_optional
 from .._validation import check_choice, check_int
-from ._base import Compressor
+from ._base import Compressor, as_bytes
 
 __all__ = ["LMCompressor", "ByteTokenizer"]
 
@@ -378,6 +378,7 @@ class LMCompressor(Compressor):
         return float(self.code_lengths([data])[0])
 
     def code_lengths(self, items) -> np.ndarray:
+        items = [as_bytes(b) for b in items]
         st = self._state()
         return self._sequence_bits([[st.bos] + st.tok.encode(bytes(b)) for b in items])
 

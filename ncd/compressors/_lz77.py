@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import _NativeConditional
+from ._base import _NativeConditional, as_bytes
 from .._validation import check_choice, check_int
 
 __all__ = ["LZ77Compressor"]
@@ -86,6 +86,7 @@ class LZ77Compressor(_NativeConditional):
         return k, check_choice(self.starts, "starts", self, ("any", "word")) == "word"
 
     def code_lengths(self, items) -> np.ndarray:
+        items = [as_bytes(b) for b in items]
         from .._native.lz77 import lz_code_lengths
 
         return lz_code_lengths(list(items), *self._settings())

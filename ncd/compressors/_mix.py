@@ -6,7 +6,7 @@ import numpy as np
 
 from .._native.mix import adaptive_code_lengths, joint_code_lengths
 from .._validation import check_int
-from ._base import Compressor
+from ._base import Compressor, as_bytes
 
 __all__ = ["MixCompressor"]
 
@@ -58,6 +58,7 @@ class MixCompressor(Compressor):
         return float(self.code_lengths([data])[0])
 
     def code_lengths(self, items) -> np.ndarray:
+        items = [as_bytes(b) for b in items]
         return adaptive_code_lengths(list(items), self._memory())
 
     def _pairs(self, xs, ys, separator, n_threads=1):

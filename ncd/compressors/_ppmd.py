@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._optional import import_optional
-from ._base import Compressor
+from ._base import Compressor, as_bytes
 from .._validation import check_int
 
 __all__ = ["PpmdCompressor"]
@@ -44,6 +44,7 @@ class PpmdCompressor(Compressor):
         self.memory = memory
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         pyppmd = _import_pyppmd()
         order = check_int(self.order, "order", self, 2, 64)
         memory = check_int(self.memory, "memory", self, 1 << 11, (1 << 31) - 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bz2
 import lzma
 
-from ._base import NO_COMPILED_PATH, Compressor
+from ._base import NO_COMPILED_PATH, Compressor, as_bytes
 from .._native.libz import deflate_length
 from .._validation import check_choice, check_int
 
@@ -21,6 +21,7 @@ class _DeflateFamily(Compressor):
         self.level = level
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         return 8.0 * deflate_length(data, check_int(self.level, "level", self, 0, 9), self._wbits)
 
     @property
@@ -125,6 +126,7 @@ class Bz2Compressor(Compressor):
         self.level = level
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         return 8.0 * len(bz2.compress(data, check_int(self.level, "level", self, 1, 9)))
 
     @property
@@ -162,6 +164,7 @@ class LzmaCompressor(Compressor):
         self.format = format
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         preset = check_int(self.preset, "preset", self, 0, 9)
         if check_choice(self.format, "format", self, _LZMA_FORMATS) == "xz":
             return 8.0 * len(lzma.compress(data, format=lzma.FORMAT_XZ, preset=preset))

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import zstandard
 
-from ._base import Compressor
+from ._base import Compressor, as_bytes
 from .._validation import check_int
 
 __all__ = ["ZstdCompressor"]
@@ -79,6 +79,7 @@ class ZstdCompressor(Compressor):
         return ctx
 
     def code_length(self, data: bytes) -> float:
+        data = as_bytes(data)
         return 8.0 * len(self._context().compress(data))
 
     @property
