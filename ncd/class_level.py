@@ -178,6 +178,11 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         How much a class model leans on the background where it has seen a context
         (the weight of the escape, > 0; ``model="cm"`` with a background only). Choose
         it by cross-validation on the training texts.
+    class_prior : bool, default=False
+        Add ``-log2 P(c)``, the class's share of the training texts, to every code length: the
+        two-part code of the class and then the text, so ``argmin`` is the maximum a posteriori
+        class under the models. False: every class equally likely (the plain ``argmin_c C(x | c)``).
+        Choose it by cross-validation on the training texts.
     temperature : float, default=1.0
         ``predict_proba`` is ``softmax(-bits / temperature)`` in base 2, i.e.
         ``p(c | x) ∝ 2 ** (-C(x | c) / temperature)`` with uniform class priors.
@@ -191,6 +196,8 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
     classes_ : ndarray of shape (n_classes,)
     n_samples_fit_ : int
         Training texts seen, over all calls to ``fit`` / ``partial_fit``.
+    class_count_ : ndarray of shape (n_classes,)
+        Training texts seen of each class (``class_prior`` uses them).
 
     Notes
     -----
@@ -212,7 +219,7 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
     """
 
     def __init__(self, model="cm", *, level=9, max_dict_size=8 << 20, order=3, memory=22, adapt=True,
-                 background=None, background_strength=4.0, temperature=1.0, n_jobs=None):
+                 background=None, background_strength=4.0, class_prior=False, temperature=1.0, n_jobs=None):
         self.model = model
         self.level = level
         self.max_dict_size = max_dict_size
@@ -221,6 +228,7 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         self.adapt = adapt
         self.background = background
         self.background_strength = background_strength
+        self.class_prior = class_prior
         self.temperature = temperature
         self.n_jobs = n_jobs
 
@@ -231,6 +239,7 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         check_int(self.max_dict_size, "max_dict_size", owner)
         check_int(self.order, "order", owner, 0, MAX_ORDER)
         check_int(self.memory, "memory", owner, 10, 26)
+        check_choice(self.class_prior, "class_prior", owner, (False, True))
         check_choice(self.adapt, "adapt", owner, (True, False))
         if self.background is not None:
             if self.model != "cm":
@@ -308,6 +317,7 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
             self._tails = [None] * len(self.classes_) if self.model == "zstd" else None
             self._models = [None] * len(self.classes_)
             self.n_samples_fit_ = 0
+            self.class_count_ = np.zeros(len(self.classes_), dtype=np.int64)
         if not first and self._fitted_params != self._params():
             raise ValueError(
                 f"partial_fit with settings {self._params()} on a model fitted with {self._fitted_params}; "
@@ -331,6 +341,7 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
                 self._tails[c] = _dict_tail(self._tails[c], class_texts, int(self.max_dict_size))
                 self._models[c] = _ZstdClassModel(self._tails[c], int(self.level))
         self.n_samples_fit_ += len(texts)
+        np.add.at(self.class_count_, codes, 1)
         self._fitted_params = self._params()
         return self
 
@@ -394,6 +405,9 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+        if self.class_prior:  # the two-part code: -log2 P(c) for the class, then the text given it
+            with np.errstate(divide="ignore"):
+                out += -np.log2(self.class_count_ / self.class_count_.sum())
         return out
 
     def predict(self, X):
@@ -416,7 +430,8 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
 
     def __setstate__(self, state):
         # a model pickled before these parameters existed (ncd <= ceff704) had none of them
-        state = {"memory": 22, "adapt": True, "background": None, "background_strength": 4.0, **state}
+        state = {"memory": 22, "adapt": True, "background": None, "background_strength": 4.0, "class_prior": False,
+                 **state}
         texts = state.pop("_texts", None)
         if texts is not None:  # pickled before the tails (every text was kept): keep only the tails
             size = state["_fitted_params"][2]

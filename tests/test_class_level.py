@@ -290,3 +290,15 @@ def test_mix_pairwise_block_path_equals_the_row_path(monkeypatch):
     monkeypatch.setattr(MixCompressor, "_prepare_refs", lambda self, ys, sep, n: NO_COMPILED_PATH)
     rows = pairwise_distances(xs, ys, compressor="mix", metric="ncd_sym", n_jobs=2)
     np.testing.assert_array_equal(compiled, rows)
+
+
+def test_class_prior_is_the_two_part_code():
+    X = ["the cat sat", "a dog ran", "my cat slept", "stocks fell"]
+    y = ["pets", "pets", "pets", "markets"]
+    plain = CompressionClassifier("cm").fit(X, y)
+    prior = CompressionClassifier("cm", class_prior=True).fit(X, y)
+    np.testing.assert_array_equal(prior.class_count_, [1, 3])  # classes_ = ['markets', 'pets']
+    np.testing.assert_allclose(prior.code_lengths(["rates rose"]),
+                               plain.code_lengths(["rates rose"]) - np.log2([0.25, 0.75]))
+    with pytest.raises(ValueError, match=r"'class_prior' parameter of CompressionClassifier must be one of False, True"):
+        CompressionClassifier("cm", class_prior="yes").fit(X, y)
