@@ -55,7 +55,10 @@ def main():
                                                                      strength))
         rows.append(row)
         print(name, row["full"], {k: round(np.mean(v), 3) for k, v in row["five_shot"].items()}, flush=True)
-    seconds = time.perf_counter() - began
+        _write(rows, args, time.perf_counter() - began)  # after every set: a stopped run keeps what it did
+
+
+def _write(rows, args, seconds):
     labels = [s[0] for s in SETTINGS]
     lines = ["# Class-level cm with a background model", "", "`python benchmarks/background_prior.py`", "",
              "`CompressionClassifier('cm', order=3)` alone (none) and with `background='train'` (every training text, "

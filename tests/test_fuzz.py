@@ -1,24 +1,14 @@
 """A slice of benchmarks/fuzz.py (the same generator): generated documents of every kind through every
 registered compressor and the arithmetic coder, in a few seconds."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from _helpers import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def fuzz():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        sys.modules.pop("fuzz", None)
-        import fuzz
-
-        yield fuzz
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    return load_benchmark("fuzz")
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,14 @@
 import bisect
 import math
 import random
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
 
+from _helpers import interrupt, load_benchmark
 from ncd import NCDClassifier, pairwise_distances, pairwise_kneighbors
 from ncd.compressors import NO_COMPILED_PATH, LZ77Compressor
 
@@ -200,17 +199,7 @@ def _word_salad(n, seed=0):
 
 
 def _log_lines(n, seed=0):
-    rng = random.Random(seed)
-    lines, size, t = [], 0, 1_700_000_000
-    while size < n:
-        t += rng.randint(0, 3)
-        line = (f"2026-12-02T{t // 3600 % 24:02d}:{t // 60 % 60:02d}:{t % 60:02d}Z "
-                f"{rng.choice(['INFO', 'WARN', 'DEBUG', 'ERROR'])} {rng.choice(['api', 'db', 'auth', 'cache'])}"
-                f"[{rng.randint(1, 9999)}]: {rng.choice(['request', 'query', 'login', 'miss'])} "
-                f"id={rng.getrandbits(32):08x} took {rng.randint(1, 999)} ms\n").encode()
-        lines.append(line)
-        size += len(line)
-    return b"".join(lines)[:n]
+    return load_benchmark("fuzz").document("log_lines", n, random.Random(seed))
 
 
 def _sentence_salad(n, seed=0, count=40):
@@ -250,6 +239,7 @@ LONG_DOCUMENTS = textwrap.dedent("""
     from ncd.compressors import LZ77Compressor
     lz = LZ77Compressor()
     lz.code_length(b"warm up the compiled code")
+    lz.code_length(b"ab" * 200_000)  # and the path of long texts, prepared and parsed in pieces
     sentence = b"The quick brown fox jumps over the lazy dog. "
     for doc in (b"a" * 40_000, (sentence * 25_000)[:1_000_000], b"a" * 1_000_000):
         start = time.process_time()  # CPU time: the test machine may be busy
@@ -305,6 +295,7 @@ INTERRUPTED = textwrap.dedent("""
     else:  # long enough that one compiled call would run for seconds: done in pieces
         doc = bytes(random.Random(0).choices(b"ACGT", k=3_000_000))
     lz.code_length(b"warm up the compiled code")
+    lz.code_length(b"ab" * 200_000)  # and the path of long texts, prepared and parsed in pieces
     pairwise_distances([b"warm up"], [b"the compiled code"], compressor=lz)
     print("ready", flush=True)
     try:
@@ -321,19 +312,8 @@ INTERRUPTED = textwrap.dedent("""
 def test_ctrl_c_stops_lz77_on_a_long_document_within_a_second(doc, delay):
     """Issue 15: one compiled call on 60 kB of a repeated sentence ran 8.8 s, deaf to Ctrl-C. Megabytes of
     DNA are prepared and parsed in pieces of PIECE starts (interrupted in C(x), then in the pair)."""
-    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, doc], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(delay)
-        sent = time.perf_counter()
-        child.send_signal(signal.SIGINT)
-        line = child.stdout.readline().strip()
-        reacted = time.perf_counter() - sent
-        child.wait(timeout=30)
-    finally:
-        child.kill()
-    assert line == "interrupted", (line, child.stderr.read())
+    line, reacted, stderr = interrupt(["-c", INTERRUPTED, doc], delay)
+    assert line == "interrupted", (line, stderr)
     assert reacted < 1.0, reacted
 
 

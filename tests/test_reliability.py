@@ -1,13 +1,13 @@
 """Faults: Ctrl-C during a long job, a read-only numba cache, very long documents, no network."""
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
+
+from _helpers import interrupt
 
 LONG_JOB = textwrap.dedent("""
     import random, sys, threading, time
@@ -30,19 +30,8 @@ LONG_JOB = textwrap.dedent("""
 # the compiled path, and the thread-pool path interrupted in its first row block and later on
 @pytest.mark.parametrize("compressor, delay", [("gzip", 2.0), ("bz2", 0.5), ("bz2", 2.0)])
 def test_ctrl_c_stops_a_long_predict_within_a_second(compressor, delay):
-    child = subprocess.Popen([sys.executable, "-c", LONG_JOB, compressor], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(delay)
-        sent = time.perf_counter()
-        child.send_signal(signal.SIGINT)
-        line = child.stdout.readline().strip()
-        reacted = time.perf_counter() - sent
-        child.wait(timeout=30)
-    finally:
-        child.kill()
-    assert line == "interrupted threads=1", (line, child.stderr.read())  # no worker thread left behind
+    line, reacted, stderr = interrupt(["-c", LONG_JOB, compressor], delay)
+    assert line == "interrupted threads=1", (line, stderr)  # no worker thread left behind
     assert reacted < 1.0, reacted
 
 
@@ -87,18 +76,8 @@ CLASS_LEVEL_JOB = textwrap.dedent("""
                                         ("CompressionClassifier('cm') on 2 M texts", 5.0)])
 def test_ctrl_c_stops_long_rows_and_class_models_within_a_second(job, delay):
     script = BIG_QUERY_JOB if job.startswith("a 1 MB") else CLASS_LEVEL_JOB
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()
-        time.sleep(delay)
-        sent = time.perf_counter()
-        child.send_signal(signal.SIGINT)
-        line = child.stdout.readline().strip()
-        reacted = time.perf_counter() - sent
-        child.wait(timeout=60)
-    finally:
-        child.kill()
-    assert line == "interrupted threads=1", (line, child.stderr.read())  # no worker thread left behind
+    line, reacted, stderr = interrupt(["-c", script], delay, wait=60)
+    assert line == "interrupted threads=1", (line, stderr)  # no worker thread left behind
     print(f"{job}: stopped {reacted:.2f} s after the signal")
     assert reacted < 1.0, reacted
 
