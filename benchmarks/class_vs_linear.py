@@ -172,7 +172,8 @@ def markdown(result):
             f"{cb['cv_accuracy']:.3f}, **{cb['test_accuracy']:.3f}** | {lin['baselines'][lb['name']]['label']}, "
             f"{lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}** | {verdict} {100 * r['margin']:+.1f} "
             f"({round(r['margin'] * r['test']):+d} texts) | "
-            + " | ".join(f"{lin['baselines'][b]['test_accuracy']:.3f}" for b in BASELINES) + f" | {each} |")
+            + " | ".join(f"{lin['baselines'][b]['test_accuracy']:.3f}" if b in lin["baselines"] else "not run"
+                         for b in BASELINES) + f" | {each} |")
     n = len(result["results"])
     lines += ["", f"**The compression classifier is ahead on {wins} of {n} sets** "
               f"(behind on {sum(r['margin'] < 0 for r in result['results'])}, level on "
@@ -188,6 +189,7 @@ def markdown(result):
                   "argmin models, scored by the same 5-fold CV.", ""]
     if not result.get("complete", True):
         lines += [f"**Partial**: {n} of 11 data sets so far.", ""]
+    lines += [note + "\n" for note in result.get("notes", [])]
     m = result["machine"]
     lines += [f"Run time {result['seconds'] / 60:.1f} min (sum over the sets); machine: {m['cores']} cores "
               f"(shared with other jobs), {m['cpu']}, Python {m['python']}, scikit-learn {m['scikit-learn']}.", ""]
