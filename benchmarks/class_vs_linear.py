@@ -158,26 +158,31 @@ def markdown(result):
              "| data | train x test | classes | compression (CV): choice, CV, test | linear (CV): choice, CV, test "
              "| margin | " + " | ".join(LABELS[b] for b in BASELINES) + " | cm2 / cm3 / cm4 / code lengths + LR |",
              "|---|---|---|---|---|---|" + "---|" * len(BASELINES) + "---|"]
-    wins = 0
+    scored = [r for r in result["results"] if "margin" in r]
     for r in result["results"]:
-        c, lin = r["compression"], r["linear"]
-        cb, lb = c["best"], lin["best"]
-        wins += r["margin"] > 0
-        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+        c, lin = r["compression"], r.get("linear", {"baselines": {}})
+        cb = c["best"]
         cands = c["candidates"]
         each = " / ".join(f"{cands[n]['test_accuracy']:.3f}" if n in cands else "not run"
                           for n in ("cm2", "cm3", "cm4", "code_lengths_lr"))
+        if "margin" in r:
+            lb = lin["best"]
+            verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+            linear = f"{lin['baselines'][lb['name']]['label']}, {lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}**"
+            margin = f"{verdict} {100 * r['margin']:+.2f} ({round(r['margin'] * r['test']):+d} texts)"
+        else:
+            linear, margin = "not finished", "-"
         lines.append(
             f"| {r['data']} | {r['train']:,} x {r['test']:,} | {r['n_classes']} | {_cand_label(cb['name'])}, "
-            f"{cb['cv_accuracy']:.3f}, **{cb['test_accuracy']:.3f}** | {lin['baselines'][lb['name']]['label']}, "
-            f"{lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}** | {verdict} {100 * r['margin']:+.1f} "
-            f"({round(r['margin'] * r['test']):+d} texts) | "
+            f"{cb['cv_accuracy']:.3f}, **{cb['test_accuracy']:.3f}** | {linear} | {margin} | "
             + " | ".join(f"{lin['baselines'][b]['test_accuracy']:.3f}" if b in lin["baselines"] else "not run"
                          for b in BASELINES) + f" | {each} |")
     n = len(result["results"])
-    lines += ["", f"**The compression classifier is ahead on {wins} of {n} sets** "
-              f"(behind on {sum(r['margin'] < 0 for r in result['results'])}, level on "
-              f"{sum(r['margin'] == 0 for r in result['results'])}).", ""]
+    wins = sum(r["margin"] > 0 for r in scored)
+    lines += ["", f"**The compression classifier is ahead on {wins} of {len(scored)} sets** "
+              f"(behind on {sum(r['margin'] < 0 for r in scored)}, level on "
+              f"{sum(r['margin'] == 0 for r in scored)}"
+              + (f"; {n - len(scored)} without a finished baseline" if n > len(scored) else "") + ").", ""]
     prior = next((r["compression"]["prior_param"] for r in result["results"]), None)
     if not prior:
         lines += ["cm with class priors: not a candidate (CompressionClassifier has no prior parameter in this "
