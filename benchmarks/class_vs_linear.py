@@ -36,12 +36,6 @@ from _common import HERE, SHARED_DATA, machine, read_split
 
 ORDERS = (2, 3, 4)
 STACK_ORDERS = (1, 2, 3, 4, 5)
-#: the class-level models whose code lengths are the stacked model's features, and each one's argmin
-#: a candidate where it is listed in ARGMIN: cm orders 1-5 alone and orders 2-4 adapted from a
-#: background of every training text (labels ignored; in each fold, that fold's training texts)
-STACK_MODELS = [(f"cm{k}", {"model": "cm", "order": k}) for k in STACK_ORDERS] + [
-    (f"cm{k}_bg", {"model": "cm", "order": k, "background": "train"}) for k in ORDERS]
-ARGMIN = [f"cm{k}" for k in ORDERS] + [f"cm{k}_bg" for k in ORDERS]
 CV = 5
 MAX_TEST = {"20newsgroups": 800}  # as paper_table.py --max-test 800
 #: above this many classes the stacked regression (n_models * n_classes features per class) is not run
@@ -73,22 +67,21 @@ def compression_by_cv(X_train, y_train, X_test, y_test, *, cv=CV, seed=0, n_jobs
     start = time.perf_counter()
     cands = {}
     if stack:
-        names = [name for name, _ in STACK_MODELS]
-        clf = CodeLengthClassifier([params for _, params in STACK_MODELS], cv=cv,
+        clf = CodeLengthClassifier([{"model": "cm", "order": k} for k in STACK_ORDERS], cv=cv,
                                    random_state=seed, n_jobs=n_jobs).fit(X_train, y_train)
         fit_s = time.perf_counter() - start
         # one scoring of the test texts under every full-train model gives every candidate's prediction
         features = clf.code_length_features(X_test)
         n_classes = len(clf.classes_)
-        for name in ARGMIN:
-            m = names.index(name)
+        for k in ORDERS:
+            m = STACK_ORDERS.index(k)
             pred = clf.classes_[np.argmin(features[:, m * n_classes:(m + 1) * n_classes], axis=1)]
-            cands[name] = {"cv_accuracy": float(clf.model_cv_accuracy_[m]),
-                           "test_accuracy": float(np.mean(pred == y_test))}
+            cands[f"cm{k}"] = {"cv_accuracy": float(clf.model_cv_accuracy_[m]),
+                               "test_accuracy": float(np.mean(pred == y_test))}
         pred = clf.classes_[clf.logistic_.predict(features)]
         cands["code_lengths_lr"] = {"cv_accuracy": clf.best_score_, "test_accuracy": float(np.mean(pred == y_test)),
                                     "C": clf.C_, "cv_by_C": clf.cv_results_, "seconds_fit": fit_s,
-                                    "argmin_cv_accuracy_by_model": dict(zip(names,
+                                    "argmin_cv_accuracy_by_order": dict(zip(map(str, STACK_ORDERS),
                                                                             clf.model_cv_accuracy_.tolist()))}
         folds = clf.folds_
     else:
@@ -111,10 +104,9 @@ def compression_by_cv(X_train, y_train, X_test, y_test, *, cv=CV, seed=0, n_jobs
         return right / len(y_tr), float(np.mean(full.predict(X_test) == y_test))
 
     if not stack:
-        for name, params in STACK_MODELS:
-            if name in ARGMIN:
-                cv_acc, test = kfold_and_test(params)
-                cands[name] = {"cv_accuracy": cv_acc, "test_accuracy": test}
+        for k in ORDERS:
+            cv_acc, test = kfold_and_test({"model": "cm", "order": k})
+            cands[f"cm{k}"] = {"cv_accuracy": cv_acc, "test_accuracy": test}
     prior = _prior_param()
     if prior:
         k = max(ORDERS, key=lambda k: cands[f"cm{k}"]["cv_accuracy"])
@@ -148,8 +140,6 @@ def run_dataset(name):
 def _cand_label(name):
     if name == "code_lengths_lr":
         return "code lengths + LR"
-    if name.endswith("_bg"):
-        return name[:-3] + " + background"
     return name.replace("_prior", " + prior")
 
 
@@ -158,34 +148,41 @@ def markdown(result):
              "`python benchmarks/class_vs_linear.py`", "",
              "Accuracy on the test split (20 Newsgroups: a seeded sample of 800, as `paper_table.py "
              "--max-test 800`), full training split. **compression (CV)**: among class-level cm orders "
-             f"{', '.join(map(str, ORDERS))} (argmin), the same adapted from a background of every training "
-             "text with labels ignored (`background='train'`), cm with class priors where available, and code "
-             f"lengths of all of them (and cm orders {STACK_ORDERS[0]} and {STACK_ORDERS[-1]}) + logistic regression "
+             f"{', '.join(map(str, ORDERS))} (argmin), cm with class priors where available, and code "
+             f"lengths of cm orders {STACK_ORDERS[0]}-{STACK_ORDERS[-1]} + logistic regression "
              "(`ncd.CodeLengthClassifier`), the one with the best 5-fold CV accuracy on train, scored once "
              "on test. **linear (CV)**: among the four baselines of `benchmarks/_baselines.py`, each tuned "
              "by 3-fold CV on train, the one with the best CV accuracy, scored once on test. The test split "
-             "chose nothing. margin = compression - linear, in points of accuracy.", "",
+             "chose nothing. margin = compression - linear, in points of accuracy (and in test texts: a margin "
+             "of a few texts is within the noise of one test split).", "",
              "| data | train x test | classes | compression (CV): choice, CV, test | linear (CV): choice, CV, test "
-             "| margin | " + " | ".join(LABELS[b] for b in BASELINES) + " | cm2 / cm3 / cm4 / cm2-4 + background / code lengths + LR |",
+             "| margin | " + " | ".join(LABELS[b] for b in BASELINES) + " | cm2 / cm3 / cm4 / code lengths + LR |",
              "|---|---|---|---|---|---|" + "---|" * len(BASELINES) + "---|"]
-    wins = 0
+    scored = [r for r in result["results"] if "margin" in r]
     for r in result["results"]:
-        c, lin = r["compression"], r["linear"]
-        cb, lb = c["best"], lin["best"]
-        wins += r["margin"] > 0
-        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+        c, lin = r["compression"], r.get("linear", {"baselines": {}})
+        cb = c["best"]
         cands = c["candidates"]
         each = " / ".join(f"{cands[n]['test_accuracy']:.3f}" if n in cands else "not run"
-                          for n in ("cm2", "cm3", "cm4", "cm2_bg", "cm3_bg", "cm4_bg", "code_lengths_lr"))
+                          for n in ("cm2", "cm3", "cm4", "code_lengths_lr"))
+        if "margin" in r:
+            lb = lin["best"]
+            verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+            linear = f"{lin['baselines'][lb['name']]['label']}, {lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}**"
+            margin = f"{verdict} {100 * r['margin']:+.2f} ({round(r['margin'] * r['test']):+d} texts)"
+        else:
+            linear, margin = "not finished", "-"
         lines.append(
             f"| {r['data']} | {r['train']:,} x {r['test']:,} | {r['n_classes']} | {_cand_label(cb['name'])}, "
-            f"{cb['cv_accuracy']:.3f}, **{cb['test_accuracy']:.3f}** | {lin['baselines'][lb['name']]['label']}, "
-            f"{lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}** | {verdict} {100 * r['margin']:+.1f} | "
-            + " | ".join(f"{lin['baselines'][b]['test_accuracy']:.3f}" for b in BASELINES) + f" | {each} |")
+            f"{cb['cv_accuracy']:.3f}, **{cb['test_accuracy']:.3f}** | {linear} | {margin} | "
+            + " | ".join(f"{lin['baselines'][b]['test_accuracy']:.3f}" if b in lin["baselines"] else "not run"
+                         for b in BASELINES) + f" | {each} |")
     n = len(result["results"])
-    lines += ["", f"**The compression classifier is ahead on {wins} of {n} sets** "
-              f"(behind on {sum(r['margin'] < 0 for r in result['results'])}, level on "
-              f"{sum(r['margin'] == 0 for r in result['results'])}).", ""]
+    wins = sum(r["margin"] > 0 for r in scored)
+    lines += ["", f"**The compression classifier is ahead on {wins} of {len(scored)} sets** "
+              f"(behind on {sum(r['margin'] < 0 for r in scored)}, level on "
+              f"{sum(r['margin'] == 0 for r in scored)}"
+              + (f"; {n - len(scored)} without a finished baseline" if n > len(scored) else "") + ").", ""]
     prior = next((r["compression"]["prior_param"] for r in result["results"]), None)
     if not prior:
         lines += ["cm with class priors: not a candidate (CompressionClassifier has no prior parameter in this "
@@ -197,14 +194,11 @@ def markdown(result):
                   "argmin models, scored by the same 5-fold CV.", ""]
     if not result.get("complete", True):
         lines += [f"**Partial**: {n} of 11 data sets so far.", ""]
+    lines += [note + "\n" for note in result.get("notes", [])]
     m = result["machine"]
     lines += [f"Run time {result['seconds'] / 60:.1f} min (sum over the sets); machine: {m['cores']} cores "
               f"(shared with other jobs), {m['cpu']}, Python {m['python']}, scikit-learn {m['scikit-learn']}.", ""]
     return "\n".join(lines)
-
-
-def _cost(name):
-    return sum((SHARED_DATA / name / f).stat().st_size for f in ("train.jsonl.gz", "test.jsonl.gz"))
 
 
 ORDER_OF_RUN = ("trec", "sms_spam", "sst2", "mr_polarity", "subj", "ag_news", "r8", "dbpedia14_subset",
@@ -216,10 +210,15 @@ def main(argv=None):
     parser.add_argument("--data", action="append", help="only these data sets (repeatable)")
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
+    parser.add_argument("--markdown-only", action="store_true", help="rewrite the .md from the .json and stop")
     args = parser.parse_args(argv)
     every = [n for n in ORDER_OF_RUN if (SHARED_DATA / n).is_dir()]
     path = args.out / "class_vs_linear.json"
     previous = {}
+    if args.markdown_only:
+        result = json.loads(path.read_text())
+        (args.out / "class_vs_linear.md").write_text(markdown(result))
+        return result
     if args.resume and path.exists():
         previous = {r["data"]: r for r in json.loads(path.read_text())["results"]}
     names = [n for n in (args.data or every) if n not in previous or args.data]
