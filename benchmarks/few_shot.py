@@ -92,7 +92,12 @@ def run_set(name, shots_list, trials, max_test):
     y = np.asarray(y, dtype=object)
     yq = np.asarray(yq, dtype=object)
     out = {"data": name, "train_pool": len(X), "test": len(Q), "shots": {}}
+    smallest = min(np.unique(y.astype(str), return_counts=True)[1])
     for shots in shots_list:
+        if shots > smallest:  # a class has fewer training texts than that: not a k-shot task
+            out["shots"][str(shots)] = {"skipped": f"a class has only {smallest} training texts"}
+            print(f"{name} {shots}-shot: skipped (a class has only {smallest} training texts)", flush=True)
+            continue
         runs = []
         for seed in range(trials):
             idx = few_shot_indices(y, shots, random_state=seed)
@@ -132,6 +137,9 @@ def markdown(result):
     for r in result["results"]:
         cells = []
         for s in shots_list:
+            if "skipped" in r["shots"][str(s)]:
+                cells.append("not possible")
+                continue
             c, lin = r["shots"][str(s)]["compression"], r["shots"][str(s)]["linear"]
             win = c[0] > lin[0]
             ahead[s] += win
@@ -140,7 +148,7 @@ def markdown(result):
         lines.append(f"| {r['data']} | " + " | ".join(cells) + " |")
     n = len(result["results"])
     lines += ["", "Sets where compression's mean is ahead (bold): " + ", ".join(
-        f"{s}-shot {ahead[s]} of {n}" for s in shots_list) + ".", "",
+        f"{s}-shot {ahead[s]} of {n}" for s in shots_list) + f" (of the {n} sets run so far).", "",
         f"Run time {result['seconds'] / 60:.1f} min; machine: {result['machine']['cores']} cores (shared), "
         f"{result['machine']['cpu']}. Plot: `few_shot.png`.", ""]
     return "\n".join(lines)
@@ -157,7 +165,7 @@ def plot(result):
         return
     fig, axes = plt.subplots(1, len(rows), figsize=(4 * len(rows), 3.4), squeeze=False)
     for ax, r in zip(axes[0], rows):
-        shots = [int(s) for s in r["shots"]]
+        shots = [int(s) for s in r["shots"] if "skipped" not in r["shots"][s]]
         for key, label, style in (("compression", "compression (cm + background, CV)", "o-"),
                                   ("linear", "best tuned linear baseline (CV)", "s--")):
             mean = [r["shots"][str(s)][key][0] for s in shots]
