@@ -158,7 +158,10 @@ def markdown(result):
              "| data | train x test | classes | compression (CV): choice, CV, test | linear (CV): choice, CV, test "
              "| margin | " + " | ".join(LABELS[b] for b in BASELINES) + " | cm2 / cm3 / cm4 / code lengths + LR |",
              "|---|---|---|---|---|---|" + "---|" * len(BASELINES) + "---|"]
-    scored = [r for r in result["results"] if "margin" in r]
+    def complete(r):
+        return "margin" in r and all(b in r["linear"]["baselines"] for b in BASELINES)
+
+    scored = [r for r in result["results"] if complete(r)]
     for r in result["results"]:
         c, lin = r["compression"], r.get("linear", {"baselines": {}})
         cb = c["best"]
@@ -170,6 +173,8 @@ def markdown(result):
             verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
             linear = f"{lin['baselines'][lb['name']]['label']}, {lb['cv_accuracy']:.3f}, **{lb['test_accuracy']:.3f}**"
             margin = f"{verdict} {100 * r['margin']:+.2f} ({round(r['margin'] * r['test']):+d} texts)"
+            if not complete(r):
+                margin = f"provisional: {verdict.strip('*')} {100 * r['margin']:+.2f} vs the finished baselines only"
         else:
             linear, margin = "not finished", "-"
         lines.append(
@@ -182,7 +187,8 @@ def markdown(result):
     lines += ["", f"**The compression classifier is ahead on {wins} of {len(scored)} sets** "
               f"(behind on {sum(r['margin'] < 0 for r in scored)}, level on "
               f"{sum(r['margin'] == 0 for r in scored)}"
-              + (f"; {n - len(scored)} without a finished baseline" if n > len(scored) else "") + ").", ""]
+              + (f"; {n - len(scored)} not counted, without all four baselines finished" if n > len(scored) else "")
+              + ").", ""]
     prior = next((r["compression"]["prior_param"] for r in result["results"]), None)
     if not prior:
         lines += ["cm with class priors: not a candidate (CompressionClassifier has no prior parameter in this "
