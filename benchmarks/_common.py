@@ -49,6 +49,17 @@ def read_split(name: str, split: str, limit: int | None = None):
     return texts[:limit], labels[:limit]
 
 
+def seeded_sample(X, y, n, seed):
+    """The first n texts of a seeded permutation, in file order (all of them, in order, when n is None or
+    at least len(X)): the test samples of paper_table, class_vs_linear and few_shot."""
+    import numpy as np
+
+    if n is None or n >= len(X):
+        return list(X), list(y)
+    keep = np.sort(np.random.default_rng(seed).permutation(len(X))[:n])
+    return [X[i] for i in keep], [y[i] for i in keep]
+
+
 def mean_interval(values) -> tuple[float, float]:
     """Mean and half-width of its 95% t-interval over repeated trials (NaN with one trial)."""
     import numpy as np

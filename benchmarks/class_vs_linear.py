@@ -32,7 +32,7 @@ import numpy as np
 from ncd import CodeLengthClassifier, CompressionClassifier
 
 from _baselines import BASELINES, LABELS, tuned_baselines
-from _common import HERE, SHARED_DATA, machine, read_split
+from _common import HERE, SHARED_DATA, machine, read_split, seeded_sample
 
 ORDERS = (2, 3, 4)
 STACK_ORDERS = (1, 2, 3, 4, 5)
@@ -41,13 +41,6 @@ MAX_TEST = {"20newsgroups": 800}  # as paper_table.py --max-test 800
 #: above this many classes the stacked regression (n_models * n_classes features per class) is not run
 MAX_STACK_CLASSES = 100
 
-
-def _cap(X, y, n, seed):
-    """The first n texts of a seeded permutation, in file order (paper_table.py's sample)."""
-    if n is None or n >= len(X):
-        return list(X), list(y)
-    keep = np.sort(np.random.default_rng(seed).permutation(len(X))[:n])
-    return [X[i] for i in keep], [y[i] for i in keep]
 
 
 def _prior_param():
@@ -125,7 +118,7 @@ def compression_by_cv(X_train, y_train, X_test, y_test, *, cv=CV, seed=0, n_jobs
 def run_dataset(name):
     Xtr, ytr = read_split(name, "train")
     Xte_all, yte_all = read_split(name, "test")
-    Xte, yte = _cap(Xte_all, yte_all, MAX_TEST.get(name), 1)
+    Xte, yte = seeded_sample(Xte_all, yte_all, MAX_TEST.get(name), 1)
     n_classes = len(set(ytr))
     print(f"{name}: {len(Xtr):,} train, {len(Xte):,} test, {n_classes} classes", flush=True)
     start = time.perf_counter()

@@ -21,8 +21,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from ncd import CompressionClassifier
 
-from _common import HERE, machine, read_split
-from class_vs_linear import MAX_TEST, _cap
+from _common import HERE, machine, read_split, seeded_sample
+from class_vs_linear import MAX_TEST
 
 NEW = {"cm3_bg4": {"model": "cm", "order": 3, "background": "train", "background_strength": 4.0},
        "cm3_bg16": {"model": "cm", "order": 3, "background": "train", "background_strength": 16.0}}
@@ -50,7 +50,7 @@ def main():
             continue
         X, y = read_split(name, "train")
         Q_all, yq_all = read_split(name, "test")
-        Q, yq = _cap(Q_all, yq_all, MAX_TEST.get(name), 1)
+        Q, yq = seeded_sample(Q_all, yq_all, MAX_TEST.get(name), 1)
         y, yq = np.asarray(y, dtype=object), np.asarray(yq, dtype=object)
         _, codes = np.unique(y.astype(str), return_inverse=True)
         folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(np.zeros(len(y)), codes))

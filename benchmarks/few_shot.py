@@ -35,7 +35,7 @@ from ncd import CompressionClassifier
 from ncd.datasets import few_shot_indices
 
 from _baselines import BASELINES, _spec, tuned_baselines
-from _common import HERE, SHARED_DATA, machine, mean_interval, read_split
+from _common import HERE, SHARED_DATA, machine, mean_interval, read_split, seeded_sample
 
 SETS = ["sms_spam", "trec", "sst2", "mr_polarity", "subj", "ag_news", "r8", "dbpedia14_subset", "ohsumed",
         "20newsgroups", "udhr_langid"]
@@ -48,12 +48,6 @@ CANDIDATES = {
 }
 ONE_SHOT_CHOICE = "cm3_bg4"
 
-
-def _sample(X, y, n, seed=1):
-    if n is None or n >= len(X):
-        return list(X), list(y)
-    keep = np.sort(np.random.default_rng(seed).permutation(len(X))[:n])
-    return [X[i] for i in keep], [y[i] for i in keep]
 
 
 def compression_choice(X, y, shots, seed):
@@ -88,7 +82,7 @@ def linear_one_shot(X, y, Q, yq):
 def run_set(name, shots_list, trials, max_test):
     X, y = read_split(name, "train")
     Q, yq = read_split(name, "test")
-    Q, yq = _sample(Q, yq, max_test)
+    Q, yq = seeded_sample(Q, yq, max_test, 1)
     y = np.asarray(y, dtype=object)
     yq = np.asarray(yq, dtype=object)
     out = {"data": name, "train_pool": len(X), "test": len(Q), "shots": {}}

@@ -49,7 +49,7 @@ from ncd.datasets import few_shot_indices, overlap_report
 from ncd.metrics import top_k_accuracy
 
 from _baselines import BASELINES, tuned_baselines
-from _common import HERE, SHARED_DATA, machine, mean_interval, read_split
+from _common import HERE, SHARED_DATA, machine, mean_interval, read_split, seeded_sample
 from class_vs_linear import MAX_STACK_CLASSES, compression_by_cv
 
 #: (top-2-scored k=2 as published, honest k=1 as published, note), gzip, from each set's README.
@@ -71,13 +71,6 @@ CANDIDATES = ("gzip", "zstd", "lz77")
 SHOTS = 5
 
 
-def _cap(X, y, n, seed):
-    """The first n texts of a seeded permutation (all of them, in file order, when n is None)."""
-    if n is None or n >= len(X):
-        return list(X), list(y)
-    keep = np.sort(np.random.default_rng(seed).permutation(len(X))[:n])
-    return [X[i] for i in keep], [y[i] for i in keep]
-
 
 def _vote(clf, dist, ind, k):
     """The classifier's prediction from precomputed neighbours, with n_neighbors=k."""
@@ -87,7 +80,7 @@ def _vote(clf, dist, ind, k):
 
 def _choose_k(compressor, X, y, n_cv, seed):
     """k (and its accuracy) by leave-one-out on a sample of the training texts only."""
-    Xs, ys = _cap(X, y, n_cv, seed)
+    Xs, ys = seeded_sample(X, y, n_cv, seed)
     grid = [k for k in K_GRID if k < len(Xs)]
     clf = NCDClassifier(max(grid), compressor=compressor, n_jobs=-1, verbose=0).fit(Xs, ys)
     dist, ind = clf.kneighbors(None, max(grid))
@@ -152,8 +145,8 @@ def run_dataset(name, mode, max_test=None):
         "test_in_train_near": len(overlap["test_in_train_near"]),
         "train_near_duplicates": overlap["train_near_duplicates"],
         "n_train": overlap["n_train"], "n_test": overlap["n_test"]}}
-    Xtr, ytr = _cap(Xtr_all, ytr_all, cfg["train"], 0)
-    Xte, yte = _cap(Xte_all, yte_all, cfg["test"], 1)
+    Xtr, ytr = seeded_sample(Xtr_all, ytr_all, cfg["train"], 0)
+    Xte, yte = seeded_sample(Xte_all, yte_all, cfg["test"], 1)
     row["train"], row["test"] = len(Xtr), len(Xte)
     row["test_sampled"] = len(Xte) < len(Xte_all)  # a seeded sample of the test split
 
