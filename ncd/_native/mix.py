@@ -556,6 +556,24 @@ def _undo(T, ov, touched, S):
     S[S_NT] = 0
 
 
+@jit
+def _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt):
+    """Bits of one text coded after the trained state, what _score and _score_serial do per text.
+
+    adapt: learning as it codes, every write logged in ov/touched and undone afterwards (a text too
+    long for the log is coded on a fresh copy of T instead); Wl, the mixer weights, start from W.
+    Else frozen: nothing is written."""
+    _start(S, H, base_len)
+    if adapt:
+        Wl[:] = W
+        if _max_writes(text.size) > ov.size:  # too long for the log: on a fresh copy
+            empty = np.zeros(0, dtype=np.int64)
+            return _code(T.copy(), Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
+    bits = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+    _undo(T, ov, touched, S)
+    return bits
+
+
 @jit(parallel=True)
 def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, log_size, out):
     """out[t] = bits of text t coded after the trained state (T, W, base), each text on its own.
@@ -576,21 +594,9 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
         ov = np.zeros(size, dtype=np.int64)
         touched = np.zeros(size, dtype=np.int64)
         Wl = W.copy()
-        empty = np.zeros(0, dtype=np.int64)
-        scratch = np.zeros(0, dtype=np.uint32)
         for t in range(blk, n, n_blocks):
-            _start(S, H, base_len)
-            if adapt:
-                Wl[:] = W
-            text = data[off[t]:off[t + 1]]
-            if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
-                if scratch.size == 0:
-                    scratch = np.empty(T.size, dtype=np.uint32)
-                scratch[:] = Tb
-                out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
-            else:
-                out[t] = _code(Tb, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
-                _undo(Tb, ov, touched, S)
+            out[t] = _score_text(Tb, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
+                                 touched, adapt)
 
 
 @jit(nogil=True)
@@ -603,21 +609,9 @@ def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log
     ov = np.zeros(size, dtype=np.int64)
     touched = np.zeros(size, dtype=np.int64)
     Wl = W.copy()
-    empty = np.zeros(0, dtype=np.int64)
-    scratch = np.zeros(0, dtype=np.uint32)
     for t in range(off.size - 1):
-        _start(S, H, base_len)
-        if adapt:
-            Wl[:] = W
-        text = data[off[t]:off[t + 1]]
-        if adapt and _max_writes(text.size) > size:  # too long for the log: on a fresh copy
-            if scratch.size == 0:
-                scratch = np.empty(T.size, dtype=np.uint32)
-            scratch[:] = T
-            out[t] = _code(scratch, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
-        else:
-            out[t] = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
-            _undo(T, ov, touched, S)
+        out[t] = _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
+                             touched, adapt)
 
 
 @jit(parallel=True)
