@@ -70,7 +70,9 @@ def test_code_length_basics():
     assert lm.code_length(b"") == 0.0 == lm.overhead
     lengths = lm.code_lengths(TEXTS)
     assert np.all(lengths[:-2] > 0) and lengths[-1] > 0
-    assert lengths.tolist() == lm.code_lengths(TEXTS).tolist()  # deterministic
+    # repeated calls agree to float rounding: a CPU math library may sum in another order from call
+    # to call (CI saw 6e-9 relative in float32), so this is not an exact equality
+    assert rel(lengths, lm.code_lengths(TEXTS)) < 1e-6
     # batching moves float32 lengths by rounding only
     assert rel(lengths, [lm.code_length(t) for t in TEXTS]) < 1e-5
     # an untrained model over 257 symbols: close to 8 bits a byte
@@ -128,7 +130,7 @@ def test_model_folder_and_config_round_trip(tmp_path):
     assert rel(from_folder.code_lengths(TEXTS[:4]), from_object.code_lengths(TEXTS[:4])) < 1e-6
     assert get_compressor(from_folder.get_config()) == from_folder
     copy = pickle.loads(pickle.dumps(from_object))
-    assert copy.code_lengths(TEXTS).tolist() == from_object.code_lengths(TEXTS).tolist()
+    assert rel(copy.code_lengths(TEXTS), from_object.code_lengths(TEXTS)) < 1e-6
 
 
 # -- in the estimators --------------------------------------------------------------------
@@ -204,7 +206,8 @@ def test_train_byte_lm_learns_and_repeats(architecture, tmp_path):
     probe = b"the cat sat on the log"
     assert lm.code_length(probe) < 0.6 * untrained.code_length(probe)
     assert lm.code_length(probe) < 8 * len(probe) / 2
-    assert train_byte_lm(texts, **kwargs).code_length(probe) == lm.code_length(probe)  # same seed, same model
+    # same seed, same model (to float rounding: see test_code_length_basics)
+    assert rel(train_byte_lm(texts, **kwargs).code_length(probe), lm.code_length(probe)) < 1e-4
     assert lm.tokenizer == "bytes"
     assert lm.max_length == (None if architecture == "gru" else 32)
     # the state after x (a GRU's hidden state, a transformer's cache) reused for every y
