@@ -250,3 +250,58 @@ def test_missing_torch_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # "import torch" now raises ImportError
     with pytest.raises(ImportError, match=r'pip install "ncd\[lm\]"'):
         LMCompressor("gpt2").code_length(b"a")
+
+
+# -- the network as one input of the context-mixing model, beside its match model ------------------
+
+
+def test_byte_distributions_are_the_next_byte_predictions(bpe):
+    """Row i is p(byte i | bytes before), from the windows of the code length (here 16 tokens)."""
+    text = b"the cat sat on the mat, and the dog sat on the log"
+    for max_length in (None, 16):
+        lm = LMCompressor(byte_gpt2(), tokenizer="bytes", max_length=max_length, batch_size=2)
+        dist, empty = lm.byte_distributions([text, b""])
+        assert dist.shape == (len(text), 256) and empty.shape == (0, 256)
+        np.testing.assert_allclose(dist.sum(axis=1), 1.0, rtol=1e-9)
+        for i in (0, 1, 9, 15, 16, 30, len(text) - 1):
+            full = lm.distribution(list(text[:i]))  # over 257 tokens, BOS included
+            np.testing.assert_allclose(dist[i], full[:256] / full[:256].sum(), rtol=1e-4, atol=1e-9)
+    tokenizer, net = bpe
+    with pytest.raises(ValueError, match="byte-level model"):  # subword tokens are not bytes
+        LMCompressor(net, tokenizer=tokenizer).byte_distributions([b"a"])
+
+
+def test_network_mixed_with_a_match_model_can_copy():
+    """A small network alone pays for the second copy of x in full; mixed with the match model
+    of MixCompressor, the second copy is nearly free, and the network still helps on new text."""
+    from ncd.compressors import MixCompressor
+
+    texts = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog sat"] * 10
+    lm = train_byte_lm(texts, architecture="gru", n_embd=32, context=32, batch_size=8, max_steps=80, seed=3)
+    x = b"the dog and the cat sat on a log by the mat"
+    both = MixCompressor(memory=12, network=lm)
+    ratio_net = lm.code_length(x + b" " + x) / lm.code_length(x)
+    ratio_both = both.code_length(x + b" " + x) / both.code_length(x)
+    assert ratio_net > 1.8 and ratio_both < 1.5, (ratio_net, ratio_both)
+    assert both.code_length(x) < MixCompressor(memory=12).code_length(x)  # what the network learned helps
+    np.testing.assert_allclose(both.joint_code_lengths(x, [x, b"dog"]),
+                               both.code_lengths([x + b" " + x, x + b" dog"]), rtol=1e-12)
+    np.testing.assert_allclose(both.joint_code_lengths(x, [b"dog"], reverse=True), both.code_lengths([b"dog " + x]),
+                               rtol=1e-12)
+    # pairwise distances go pair by pair through joint_code_lengths
+    d = pairwise_distances([x, b"dog"], [x], compressor=both)
+    assert d.shape == (2, 1) and d[0, 0] < d[1, 0]
+    with pytest.raises(TypeError, match="byte-level language model"):
+        MixCompressor(network="gzip").code_length(b"abc")
+
+
+def test_mix_compressor_with_a_network_from_a_folder_round_trips_its_config(tmp_path):
+    from ncd.compressors import MixCompressor
+
+    byte_gpt2().save_pretrained(tmp_path / "byte-lm")
+    lm = LMCompressor(str(tmp_path / "byte-lm"), tokenizer="bytes")
+    mix = MixCompressor(memory=12, network=lm)
+    config = mix.get_config()
+    assert config["network"] == lm.get_config()
+    again = get_compressor(config)
+    assert rel(again.code_lengths(TEXTS[:3]), mix.code_lengths(TEXTS[:3])) < 1e-6

@@ -37,18 +37,31 @@ def _news(n=200):
 needs_numba = pytest.mark.skipif(not mix.USE_NUMBA, reason="numba switched off: the kernels are the plain functions")
 
 
+def _random_external(texts, seed=0):
+    """Made-up next-byte probabilities for each byte of each text (an external model's input)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for t in texts:
+        p = rng.random((len(t), 256)) ** 8
+        out.append(p / p.sum(axis=1, keepdims=True))
+    return out
+
+
 @needs_numba
-def test_train_kernel_equals_its_python_twin():
+@pytest.mark.parametrize("external", [False, True])
+def test_train_kernel_equals_its_python_twin(external):
     fresh = MixModel(memory=10)
     fresh._allocate(200)
-    data, off = mix.pack(SMALL[:3] + [b"the cat sat on the mat, the cat sat"])
+    texts = SMALL[:3] + [b"the cat sat on the mat, the cat sat"]
+    data, off = mix.pack(texts)
+    ext = mix.external_inputs(_random_external(texts), [len(t) for t in texts]) if external else mix.NO_EXT
     base = np.zeros(data.size, dtype=np.uint8)
     base[:] = data
     results = []
     for kernel in (mix._train, mix._train.py_func):
         T, W = fresh.T.copy(), fresh.W.copy()
         out = np.zeros(off.size - 1)
-        kernel(T, W, fresh.P, mix.ST, mix.SQ, fresh.RT, mix.NL, base, 0, data, off, out)
+        kernel(T, W, fresh.P, mix.ST, mix.SQ, fresh.RT, mix.NL, base, 0, data, off, out, ext)
         results.append((T, W, out))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
@@ -57,18 +70,23 @@ def test_train_kernel_equals_its_python_twin():
 
 @needs_numba
 @pytest.mark.parametrize("adapt", [True, False])
-def test_score_kernel_equals_its_python_twin(adapt):
+@pytest.mark.parametrize("external", [False, True])
+def test_score_kernel_equals_its_python_twin(adapt, external):
     m = _trained()
-    data, off = mix.pack([b"the cat sat on the log", b"", b"dogs sat"])
+    texts = [b"the cat sat on the log", b"", b"dogs sat"]
+    data, off = mix.pack(texts)
+    dists = _random_external(texts) if external else None
+    ext = mix.external_inputs(dists, [len(t) for t in texts]) if external else mix.NO_EXT
     outs = []
     for kernel in (mix._score, mix._score.py_func):
         out = np.zeros(off.size - 1)
         kernel(m.T, m.W, m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, data, off, adapt, 2,
-               mix._max_writes(30), out)
+               mix._max_writes(30), out, ext)
         outs.append(out)
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
-    np.testing.assert_allclose(outs[0], m.code_lengths([b"the cat sat on the log", b"", b"dogs sat"], adapt=adapt),
-                               rtol=1e-12)
+    np.testing.assert_allclose(outs[0], m.code_lengths(texts, adapt=adapt, external=dists), rtol=1e-12)
+    if external:  # the input changes the lengths
+        assert not np.allclose(outs[0], m.code_lengths(texts, adapt=adapt))
 
 
 @needs_numba
@@ -101,7 +119,7 @@ def test_empty_and_joint_kernels_equal_their_python_twins():
     outs = []
     for kernel in (mix._empty_lengths, mix._empty_lengths.py_func):
         out = np.zeros(3)
-        kernel(P, mix.ST, mix.SQ, RT, mix.NL, xd, xo, bits_of, 2, out)
+        kernel(P, mix.ST, mix.SQ, RT, mix.NL, xd, xo, bits_of, 2, out, mix.NO_EXT)
         outs.append(out)
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
     outs = []
@@ -200,7 +218,7 @@ def test_a_text_too_long_for_the_undo_log_is_scored_on_a_copy():
     data, off = mix.pack(tests)
     want = np.zeros(3)
     mix._score(m.T, m.W, m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, data, off, True, 1,
-               mix._max_writes(len(long_text)), want)  # a log big enough for it
+               mix._max_writes(len(long_text)), want, mix.NO_EXT)  # a log big enough for it
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(code_lengths_per_model([m], tests)[:, 0], want)
     np.testing.assert_array_equal(m.T, T)

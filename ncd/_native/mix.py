@@ -54,14 +54,15 @@ import numpy as np
 
 from .runtime import USE_NUMBA, Threads, jit, pack, prange
 
-__all__ = ["MixModel", "adaptive_code_lengths", "add_per_model", "code_lengths_per_model", "joint_code_lengths",
-           "table_bits"]
+__all__ = ["MixModel", "adaptive_code_lengths", "add_per_model", "code_lengths_per_model", "external_inputs",
+           "joint_code_lengths", "table_bits"]
 
 # -- fixed tables (built once with numpy; both paths index the same arrays) ----------------------
 
 M32 = 0xFFFFFFFF
 NH = 8            # hashed contexts: orders 2..6, word, previous word + word, order 8
-NI = NH + 5       # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length)
+NI = NH + 6       # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length), external
+I_EXT = NI - 1    # the external model's input (0 when there is none); the caller of _predict sets it
 
 # scalar state of one text being coded (int64 array S)
 S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE = range(9)
@@ -198,6 +199,7 @@ def _init_tables(P, SQ, T, W):
         W[i] = P[P_W0]
     for s in range(256 + N_SETS_B):
         W[s * NI] = 0  # the bias input starts with no weight
+        W[s * NI + I_EXT] = 65536  # an external model's probability is taken at face value at first
 
 
 # -- one text: contexts, prediction, update ---------------------------------------------------------
@@ -451,11 +453,13 @@ def _start(S, H, base_start):
 
 
 @jit
-def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, update):
+def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, update, ext):
     """Code data[S[S_I]:] continuing the text state S; returns the bits (sum of -log2 p).
 
     update=False: a frozen model. update=True: the model learns as it codes, writing into T and W,
     logging every write into T first when there is an undo log (touched, ov not empty).
+    ext: an external model's input, ext[i, c0] = st(p(bit = 1)) at byte i of data and partial byte
+    c0 (external_inputs); an array of no rows when there is none (the input is then 0).
     """
     G = np.zeros(NH, dtype=np.int64)
     slots = np.zeros(NH + 3, dtype=np.int64)
@@ -463,6 +467,7 @@ def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, upda
     x = np.zeros(NI, dtype=np.int64)
     aux = np.zeros(X_LEN, dtype=np.int64)
     bits = 0.0
+    has_ext = ext.shape[0] > 0
     for i in range(S[S_I], data.size):
         c = np.int64(data[i])
         c0 = 1
@@ -471,6 +476,8 @@ def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, upda
             if k == 7 or k == 3:
                 _groups(T, ov, touched, P, S, H, c0, G, update)
                 nib = 1
+            if has_ext:
+                x[I_EXT] = ext[i, c0]
             p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
             y = (c >> k) & 1
             bits += NL[p] if y else NL[4096 - p]
@@ -527,9 +534,10 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
 
 
 @jit(nogil=True)
-def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
+def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out, ext):
     """Code texts data[off[t]:off[t+1]] in order, learning; base[:base_len] is the history before
-    them and base[base_len:] must already hold data (the texts appended). out[t] = bits of text t."""
+    them and base[base_len:] must already hold data (the texts appended). out[t] = bits of text t.
+    ext: the external input of every byte of data (rows aligned with data), or no rows."""
     S = np.zeros(S_SIZE, dtype=np.int64)
     H = np.zeros(NH, dtype=np.int64)
     ov = np.zeros(0, dtype=np.int64)
@@ -537,8 +545,9 @@ def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out):
     for t in range(off.size - 1):
         start = base_len + off[t]
         _start(S, H, start)
+        ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
         out[t] = _code(T, W, P, ST, SQ, RT, NL, base, start, base[start:base_len + off[t + 1]], S, H,
-                       ov, touched, True)
+                       ov, touched, True, ext_t)
 
 
 @jit
@@ -557,7 +566,7 @@ def _undo(T, ov, touched, S):
 
 
 @jit
-def _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt):
+def _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt, ext):
     """Bits of one text coded after the trained state, what _score and _score_serial do per text.
 
     adapt: learning as it codes, every write logged in ov/touched and undone afterwards (a text too
@@ -568,14 +577,14 @@ def _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, tou
         Wl[:] = W
         if _max_writes(text.size) > ov.size:  # too long for the log: on a fresh copy
             empty = np.zeros(0, dtype=np.int64)
-            return _code(T.copy(), Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True)
-    bits = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt)
+            return _code(T.copy(), Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, empty, empty, True, ext)
+    bits = _code(T, Wl, P, ST, SQ, RT, NL, base, base_len, text, S, H, ov, touched, adapt, ext)
     _undo(T, ov, touched, S)
     return bits
 
 
 @jit(parallel=True)
-def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, log_size, out):
+def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, log_size, out, ext):
     """out[t] = bits of text t coded after the trained state (T, W, base), each text on its own.
 
     adapt: the model learns as it codes the text, and an undo log puts the tables back after it;
@@ -595,12 +604,13 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
         touched = np.zeros(size, dtype=np.int64)
         Wl = W.copy()
         for t in range(blk, n, n_blocks):
+            ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
             out[t] = _score_text(Tb, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
-                                 touched, adapt)
+                                 touched, adapt, ext_t)
 
 
 @jit(nogil=True)
-def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log_size, out):
+def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log_size, out, ext):
     """_score on one thread with no copy of T (adapt: T is changed and put back after each text);
     it releases the GIL, so several models can be scored by Python threads side by side."""
     S = np.zeros(S_SIZE, dtype=np.int64)
@@ -610,12 +620,13 @@ def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log
     touched = np.zeros(size, dtype=np.int64)
     Wl = W.copy()
     for t in range(off.size - 1):
+        ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
         out[t] = _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
-                             touched, adapt)
+                             touched, adapt, ext_t)
 
 
 @jit(parallel=True)
-def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out):
+def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out, ext):
     """out[t] = bits of text t coded adaptively from an empty model whose hashed tables have
     2^bits_of[t] slots (each text independent)."""
     n = off.size - 1
@@ -629,7 +640,8 @@ def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out):
             one = np.zeros(2, dtype=np.int64)
             one[1] = off[t + 1] - off[t]
             res = np.zeros(1)
-            _train(T, W, P, ST, SQ, RT, NL, data[off[t]:off[t + 1]], 0, data[off[t]:off[t + 1]], one, res)
+            ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
+            _train(T, W, P, ST, SQ, RT, NL, data[off[t]:off[t + 1]], 0, data[off[t]:off[t + 1]], one, res, ext_t)
             out[t] = res[0]
 
 
@@ -645,6 +657,7 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
         H = np.zeros(NH, dtype=np.int64)
         ov = np.zeros(log_size, dtype=np.int64)
         touched = np.zeros(log_size, dtype=np.int64)
+        no_ext = np.zeros((0, 256), dtype=np.int16)
         for i in range(blk, nx, n_blocks):
             size = _layout(bits_of[i], P0[P_MINLEN], P0[P_LIMIT], P0[P_LR], P0[P_ARATE], P0[P_W0], P0[P_APMW], P)
             T = np.empty(size, dtype=np.uint32)
@@ -654,14 +667,14 @@ def _joint_lengths(P0, ST, SQ, RT, NL, xdata, xoff, ydata, yoff, bits_of, n_bloc
             one = np.zeros(2, dtype=np.int64)
             one[1] = xi.size
             res = np.zeros(1)
-            _train(T, W, P, ST, SQ, RT, NL, xi, 0, xi, one, res)
+            _train(T, W, P, ST, SQ, RT, NL, xi, 0, xi, one, res, no_ext)
             out[i, 0] = res[0]
             Wl = W.copy()
             for j in range(ny):
                 Wl[:] = W
                 _start(S, H, xi.size)
                 out[i, 1 + j] = _code(T, Wl, P, ST, SQ, RT, NL, xi, xi.size, ydata[yoff[j]:yoff[j + 1]], S, H,
-                                      ov, touched, True)
+                                      ov, touched, True, no_ext)
                 _undo(T, ov, touched, S)
 
 
@@ -682,6 +695,62 @@ def _log_size(longest, table_size):
     """Entries of an undo log: enough for the longest text, but no more than the table has slots
     (a text that needs more is scored on a copy of the table instead)."""
     return int(min(_max_writes(longest), max(table_size, 1 << 16)))
+
+
+NO_EXT = np.zeros((0, 256), dtype=np.int16)
+
+
+def _tree_nodes():
+    """For each partial byte c0 (1..255; a leading 1, then the bits known): the bytes it still allows
+    are [lo, hi), and those whose next bit is 1 are [mid, hi)."""
+    c0 = np.arange(1, 256)
+    depth = np.floor(np.log2(c0)).astype(np.int64)
+    lo = (c0 - (1 << depth)) << (8 - depth)
+    half = 1 << (7 - depth)
+    return lo, lo + half, lo + 2 * half
+
+
+_LO, _MID, _HI = _tree_nodes()
+
+
+def external_inputs(distributions, lengths):
+    """The mixer input of an external model (e.g. a byte-level network): ``distributions[t]`` holds,
+    for every byte i of text t, that model's p(byte i = b | the bytes before), b = 0..255 (shape
+    (lengths[t], 256), rows summing to 1). Returns them packed, one row per byte of the texts, as
+    the stretch of the probability that each bit is 1 given the bits before it in the byte, the
+    way the mixer sees its other inputs: int16 of shape (sum(lengths), 256), column c0 for the
+    partial byte c0 (column 0 unused)."""
+    if len(distributions) != len(lengths):
+        raise ValueError(f"external: one array of next-byte probabilities per text expected; got {len(distributions)} "
+                         f"arrays for {len(lengths)} texts.")
+    out = np.zeros((int(sum(lengths)), 256), dtype=np.int16)
+    row = 0
+    for t, (dist, n) in enumerate(zip(distributions, lengths)):
+        dist = np.asarray(dist, dtype=np.float64)
+        if dist.shape != (n, 256):
+            raise ValueError(f"external: text {t} has {n} bytes, so its next-byte probabilities must have shape "
+                             f"({n}, 256); got {dist.shape}.")
+        if n == 0:
+            continue
+        if not np.all(np.isfinite(dist)) or np.any(dist < 0):
+            raise ValueError(f"external: the probabilities of text {t} must be finite and non-negative.")
+        cs = np.zeros((n, 257))
+        np.cumsum(dist, axis=1, out=cs[:, 1:])
+        total = cs[:, _HI] - cs[:, _LO]
+        ones = cs[:, _HI] - cs[:, _MID]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p1 = np.where(total > 0, ones / total, 0.5)
+        p12 = np.clip(np.rint(p1 * 4096), 1, 4095).astype(np.int64)
+        out[row:row + n, 1:] = ST[p12]
+        row += n
+    return out
+
+
+def _ext(texts, external):
+    """external_inputs for these texts, or NO_EXT when external is None."""
+    if external is None:
+        return NO_EXT
+    return external_inputs(list(external), [len(t) for t in texts])
 
 
 def _as_byte_list(texts):
@@ -755,9 +824,13 @@ class MixModel:
             return 0
         return self.T.nbytes + self.W.nbytes + self.base.nbytes
 
-    def add(self, texts):
-        """Train: code each text in order, learning. Returns the bits each text cost."""
+    def add(self, texts, external=None):
+        """Train: code each text in order, learning. Returns the bits each text cost.
+
+        external: an external model's next-byte probabilities for each text (see
+        :func:`external_inputs`), one more input of the mixer; None: none."""
         texts = _as_byte_list(texts)
+        ext = _ext(texts, external)
         data, off = pack(texts)
         if self.T is None:
             self._allocate(data.size)
@@ -768,7 +841,7 @@ class MixModel:
             self.base = grown
         self.base[self.base_len:end] = data
         out = np.zeros(len(texts))
-        _train(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, out)
+        _train(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, out, ext)
         self.base_len = end
         self._session = None
         return out
@@ -777,16 +850,18 @@ class MixModel:
         if self.T is None:
             self._allocate(0)
 
-    def code_lengths(self, texts, n_threads=1, adapt=True):
+    def code_lengths(self, texts, n_threads=1, adapt=True, external=None):
         """Bits of each text coded after the trained state, each on its own.
 
         adapt=True: the model keeps learning while it codes a text, and every change is undone
         after it (each thread but the first works on its own copy of the tables, made at each
         call: fewer threads are used where the copies would pass 1 GiB; to score several class
         models, :func:`code_lengths_per_model` copies nothing); adapt=False: a frozen model.
+        external: as in :meth:`add`.
         """
         self._ensure()
         texts = _as_byte_list(texts)
+        ext = _ext(texts, external)
         data, off = pack(texts)
         out = np.zeros(len(texts))
         if not texts:
@@ -798,7 +873,7 @@ class MixModel:
             if adapt:  # every thread but the first copies T: at most 1 GiB of copies
                 n_blocks = min(n_blocks, 1 + 2**30 // self.T.nbytes)
             _score(self.T, self.W, self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, off, bool(adapt),
-                   n_blocks, log_size, out)
+                   n_blocks, log_size, out, ext)
         return out
 
     def distribution(self, prefix):
@@ -831,7 +906,7 @@ class MixModel:
                 ses[key] = grown
         if len(prefix) > len(ses["text"]):
             _code(ses["T"], ses["W"], self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, ses["S"],
-                  ses["H"], ses["ov"], ses["touched"], True)
+                  ses["H"], ses["ov"], ses["touched"], True, NO_EXT)
             ses["text"] = prefix
         out = np.empty(256)
         _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, self.base, self.base_len, data, ses["S"], ses["H"],
@@ -853,19 +928,21 @@ def add_per_model(models, texts_per_model, n_threads=1):
         return list(pool.map(lambda k: models[k].add(texts_per_model[k]), range(len(models))))
 
 
-def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
+def code_lengths_per_model(models, texts, n_threads=1, adapt=True, external=None):
     """Bits of each text under each trained model: ndarray of shape (len(texts), len(models)).
 
     The same numbers as ``[m.code_lengths(texts, adapt=adapt) for m in models]``, computed with up
     to n_threads Python threads, one model at a time per thread (the kernels release the GIL): no
     model's tables are copied, unlike :meth:`MixModel.code_lengths` with several threads. A model
     must not appear twice in ``models`` (its tables are changed and put back while it is scored).
+    external: as in :meth:`MixModel.add`, the same input for every model.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     if len({id(m) for m in models}) != len(models):
         raise ValueError("code_lengths_per_model: a model appears twice in models; score it once.")
     texts = _as_byte_list(texts)
+    ext = _ext(texts, external)
     data, off = pack(texts)
     out = np.zeros((len(models), len(texts)))
     if not texts or not models:
@@ -876,7 +953,8 @@ def code_lengths_per_model(models, texts, n_threads=1, adapt=True):
         m = models[k]
         m._ensure()
         m._session = None  # its tables are about to change (and be put back)
-        _score_serial(m.T, m.W, m.P, ST, SQ, m.RT, NL, m.base, m.base_len, data, off, bool(adapt), log_size, out[k])
+        _score_serial(m.T, m.W, m.P, ST, SQ, m.RT, NL, m.base, m.base_len, data, off, bool(adapt), log_size, out[k],
+                      ext)
 
     workers = max(1, min(int(n_threads), len(models)))
     if workers == 1 or not USE_NUMBA:
@@ -895,9 +973,11 @@ def _settings_array(settings, bits=10):
     return P, rate_table(s["delta"])
 
 
-def adaptive_code_lengths(texts, memory=22, n_threads=1, **settings):
-    """C(x): the bits of each text coded adaptively from an empty model (tables sized to the text)."""
+def adaptive_code_lengths(texts, memory=22, n_threads=1, external=None, **settings):
+    """C(x): the bits of each text coded adaptively from an empty model (tables sized to the text).
+    external: as in :meth:`MixModel.add`."""
     texts = _as_byte_list(texts)
+    ext = _ext(texts, external)
     data, off = pack(texts)
     out = np.zeros(len(texts))
     if not texts:
@@ -906,7 +986,7 @@ def adaptive_code_lengths(texts, memory=22, n_threads=1, **settings):
     P, RT = _settings_array(s)
     bits_of = np.array([table_bits(len(t), memory, s["per_byte"]) for t in texts], dtype=np.int64)
     with Threads(n_threads) as th:
-        _empty_lengths(P, ST, SQ, RT, NL, data, off, bits_of, min(th.n, len(texts)), out)
+        _empty_lengths(P, ST, SQ, RT, NL, data, off, bits_of, min(th.n, len(texts)), out, ext)
     return out
 
 

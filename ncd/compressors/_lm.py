@@ -315,6 +315,37 @@ class LMCompressor(Compressor):
                     out[i] = nats[r, pieces[i][1] - 1: len(pieces[i][0]) - 1].sum() / _LN2
         return out
 
+    def byte_distributions(self, items) -> list:
+        """Next-byte probabilities: for each text, a float64 array of shape (len(text), 256) whose
+        row i is p(byte i = b | the bytes before it), b = 0..255, for a byte-level model
+        (``tokenizer="bytes"``). The rows come from the same windows as the code length, and are
+        renormalised over the 256 bytes (the BOS token's share is left out). This is what
+        ``MixCompressor(network=...)`` mixes with its own contexts and match model."""
+        st = self._state()
+        if not isinstance(st.tok, ByteTokenizer):
+            raise ValueError(f"byte_distributions needs a byte-level model (tokenizer='bytes'); this "
+                             f"{type(self).__name__} has the tokenizer {self.tokenizer!r}, whose tokens are not bytes.")
+        items = [bytes(as_bytes(b)) for b in items]
+        out = [np.zeros((len(b), 256)) for b in items]
+        pieces, owner, starts = [], [], []
+        for n, b in enumerate(items):
+            for k, piece in enumerate(self._windows([st.bos] + list(b), st.max_length, st.stride)):
+                pieces.append(piece)
+                owner.append(n)
+                starts.append(k * st.stride)
+        torch = st.torch
+        scored = [i for i, (tokens, first) in enumerate(pieces) if len(tokens) > first]
+        with torch.inference_mode():
+            for idx in _length_batches(scored, [len(p[0]) for p in pieces], st.batch_size):
+                ids, mask = _padded(torch, [pieces[i][0] for i in idx])
+                logits = st.net(input_ids=ids.to(st.device), attention_mask=mask.to(st.device)).logits
+                probs = torch.softmax(logits[:, :-1, :256].double(), -1).cpu().numpy()
+                for r, i in enumerate(idx):
+                    tokens, first = pieces[i]
+                    # row t - 1 predicts tokens[t], which is byte starts[i] + t - 1 of the text
+                    out[owner[i]][starts[i] + first - 1: starts[i] + len(tokens) - 1] = probs[r, first - 1: len(tokens) - 1]
+        return out
+
     def _sequence_bits(self, seqs) -> np.ndarray:
         """Code length of whole token sequences (each starting with BOS), windowed where long."""
         st = self._state()

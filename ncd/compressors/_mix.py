@@ -6,7 +6,7 @@ import numpy as np
 
 from .._native.mix import adaptive_code_lengths, joint_code_lengths
 from .._validation import check_int
-from ._base import Compressor, as_bytes
+from ._base import NO_COMPILED_PATH, Compressor, as_bytes
 
 __all__ = ["MixCompressor"]
 
@@ -30,12 +30,22 @@ class MixCompressor(Compressor):
     millions; for kNN over many references prefer ``lz77`` or ``cm``, and for classification
     the class-level model.
 
+    With a ``network`` (a byte-level language model, ``LMCompressor(..., tokenizer="bytes")``;
+    the ``lm`` extra), the network's next-byte probabilities are one more input of the mixer,
+    beside the contexts and the match model: the network brings what it learned of the language,
+    the match model lets it refer back to x while coding y, which a small network cannot
+    (``benchmarks/lm_match.md``). The joint length is then that of the concatenation, the
+    network run over it for every pair: as slow as the network.
+
     Overhead: 0 bits. Thread-safe.
 
     Parameters
     ----------
     memory : int, default=22
         Each hashed table holds at most 2^memory slots; a text gets tables sized to it. 10 to 26.
+    network : LMCompressor or its config dict, default=None
+        A byte-level language model whose predictions are mixed in; None: the mixer's own
+        inputs only.
 
     Examples
     --------
@@ -48,28 +58,55 @@ class MixCompressor(Compressor):
 
     id = "mix"
 
-    def __init__(self, memory: int = 22):
+    def __init__(self, memory: int = 22, network=None):
         self.memory = memory
+        self.network = network
 
     def _memory(self) -> int:
         return check_int(self.memory, "memory", self, 10, 26)
+
+    def _network(self):
+        """The network as a compressor with byte_distributions, or None."""
+        if self.network is None:
+            return None
+        from ._registry import get_compressor
+
+        net = get_compressor(self.network)
+        if not hasattr(net, "byte_distributions"):
+            raise TypeError(f"The 'network' parameter of {type(self).__name__} must be a byte-level language model "
+                            f"(LMCompressor(..., tokenizer='bytes')) or its config; got {self.network!r}.")
+        return net
 
     def code_length(self, data: bytes) -> float:
         return float(self.code_lengths([data])[0])
 
     def code_lengths(self, items) -> np.ndarray:
-        items = [as_bytes(b) for b in items]
-        return adaptive_code_lengths(list(items), self._memory())
+        items = [bytes(as_bytes(b)) for b in items]
+        net = self._network()
+        external = None if net is None else net.byte_distributions(items)
+        return adaptive_code_lengths(items, self._memory(), external=external)
+
+    def get_config(self):
+        config = super().get_config()
+        if self.network is not None and not isinstance(self.network, dict):
+            config["network"] = self.network.get_config()
+        return config
 
     def _pairs(self, xs, ys, separator, n_threads=1):
         return joint_code_lengths(list(xs), list(ys), separator, self._memory(), n_threads, y_room=_Y_ROOM)[0]
 
     def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
+        if self.network is not None:  # the network runs over each concatenation: all of them in one batch
+            x, separator = bytes(as_bytes(x)), bytes(separator)
+            ys = [bytes(as_bytes(y)) for y in ys]
+            return self.code_lengths([y + separator + x for y in ys] if reverse else [x + separator + y for y in ys])
         if reverse:  # C(y) + C(separator + x | y) for every y
             return self._pairs(list(ys), [x], separator)[:, 0]
         return self._pairs([x], ys, separator)[0]
 
     def _prepare_refs(self, ys, separator, n_threads):
+        if self.network is not None:
+            return NO_COMPILED_PATH  # pair by pair (joint_code_lengths): the network sees each concatenation
         return list(ys)  # nothing to precompute about y: each pair codes y after x's model
 
     def _joint_block(self, xs, cx, prepared, cy, separator, reverse, n_threads):
