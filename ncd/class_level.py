@@ -111,8 +111,8 @@ class _MixClassModel:
     def __init__(self, memory: int):
         self._mix = MixModel(memory)
 
-    def add(self, texts: list[bytes]) -> None:
-        self._mix.add(texts)
+    def add(self, texts: list[bytes], external=None) -> None:
+        self._mix.add(texts, external=external)
 
 
 class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstimator):
@@ -172,12 +172,23 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         The background the class models adapt from (``model="cm"`` only): None for
         none; ``"train"`` for every training text with its label ignored (what
         ``fit`` and ``partial_fit`` receive); or a sequence of unlabelled texts (for
-        example a few-shot task's unlabelled pool). Not the query texts: ``predict``
-        never changes the models.
+        example a few-shot task's unlabelled pool). The query texts only with
+        ``transductive=True``.
     background_strength : float, default=4.0
         How much a class model leans on the background where it has seen a context
         (the weight of the escape, > 0; ``model="cm"`` with a background only). Choose
         it by cross-validation on the training texts.
+    transductive : bool, default=False
+        Transductive: the texts being scored (by ``predict``, ``code_lengths`` ...) are also
+        counted into the background, their labels unknown, for that call only (the fitted
+        background is not changed). A text's code lengths then depend on the other texts of
+        the call. Needs a background. Off by default.
+    network : LMCompressor, default=None
+        ``model="mix"`` only: a byte-level language model (the ``lm`` extra;
+        ``LMCompressor(..., tokenizer="bytes")``, e.g. from :func:`ncd.lm.train_byte_lm`)
+        whose next-byte probabilities are one more input of every class model's mixer, the
+        same for every class: each class model learns how far to trust it against its own
+        contexts. The network runs once over each text, training and query.
     class_prior : bool, default=False
         Add ``-log2 P(c)``, the class's share of the training texts, to every code length: the
         two-part code of the class and then the text, so ``argmin`` is the maximum a posteriori
@@ -219,7 +230,8 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
     """
 
     def __init__(self, model="cm", *, level=9, max_dict_size=8 << 20, order=3, memory=22, adapt=True,
-                 background=None, background_strength=4.0, class_prior=False, temperature=1.0, n_jobs=None):
+                 background=None, background_strength=4.0, transductive=False, network=None, class_prior=False,
+                 temperature=1.0, n_jobs=None):
         self.model = model
         self.level = level
         self.max_dict_size = max_dict_size
@@ -228,6 +240,8 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         self.adapt = adapt
         self.background = background
         self.background_strength = background_strength
+        self.transductive = transductive
+        self.network = network
         self.class_prior = class_prior
         self.temperature = temperature
         self.n_jobs = n_jobs
@@ -241,6 +255,18 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         check_int(self.memory, "memory", owner, 10, 26)
         check_choice(self.class_prior, "class_prior", owner, (False, True))
         check_choice(self.adapt, "adapt", owner, (True, False))
+        check_choice(self.transductive, "transductive", owner, (False, True))
+        if self.transductive and self.background is None:
+            raise ValueError(f"The 'transductive' parameter of {owner} adds the query texts to the background, and "
+                             "there is none (background=None). Set a background, e.g. background='train', or "
+                             "transductive=False.")
+        if self.network is not None:
+            if self.model != "mix":
+                raise ValueError(f"The 'network' parameter of {owner} needs model='mix'; got model={self.model!r}. "
+                                 "Set network=None, or use model='mix'.")
+            if not hasattr(self.network, "byte_distributions"):
+                raise TypeError(f"The 'network' parameter of {owner} must be a byte-level language model "
+                                f"(LMCompressor(..., tokenizer='bytes')); got {self.network!r}.")
         if self.background is not None:
             if self.model != "cm":
                 raise ValueError(f"The 'background' parameter of {owner} needs model='cm'; got model={self.model!r}. "
@@ -336,18 +362,21 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
             elif self.model == "mix":
                 if self._models[c] is None:
                     self._models[c] = _MixClassModel(int(self.memory))
-                self._models[c].add(class_texts)  # learns on, from where it stopped
+                external = None if self.network is None else self.network.byte_distributions(class_texts)
+                self._models[c].add(class_texts, external)  # learns on, from where it stopped
             else:
                 self._tails[c] = _dict_tail(self._tails[c], class_texts, int(self.max_dict_size))
                 self._models[c] = _ZstdClassModel(self._tails[c], int(self.level))
         self.n_samples_fit_ += len(texts)
-        np.add.at(self.class_count_, codes, 1)
+        if hasattr(self, "class_count_"):  # not in a model fitted by ncd <= ceff704
+            np.add.at(self.class_count_, codes, 1)
         self._fitted_params = self._params()
         return self
 
     def _params(self) -> tuple:
         background = self.background if self.background is None or isinstance(self.background, str) else "texts"
-        return (self.model, int(self.level), int(self.max_dict_size), int(self.order), background, int(self.memory))
+        return (self.model, int(self.level), int(self.max_dict_size), int(self.order), background, int(self.memory),
+                self.network is not None)
 
     def _codes_of(self, y, n_samples: int) -> np.ndarray:
         """Indices into classes_ of the labels y (validated), or a ValueError naming unknown ones."""
@@ -379,6 +408,10 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         # call (a Ctrl-C is answered within one chunk's time, a fraction of a second) and the pool's
         # shutdown after an interrupt waits for one chunk's pieces, not for every text.
         background = None if getattr(self, "_background", None) is None else self._background._cm
+        if background is not None and self.transductive:  # the queries too, for this call only
+            background = background.copy()
+            for start, stop in _chunks(texts, _ADD_BYTES):
+                background.add(texts[start:stop])
         strength = float(self.background_strength)
         pool = ThreadPoolExecutor(n_jobs) if threaded else None
         try:
@@ -387,8 +420,9 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
                 pieces = None
                 if self.model == "mix":  # every class model at once, a thread per model
                     present = [c for c, model in enumerate(self._models) if model is not None]
+                    external = None if self.network is None else self.network.byte_distributions(part)
                     out[start:stop, present] = code_lengths_per_model([self._models[c]._mix for c in present], part,
-                                                                      n_jobs, adapt=bool(self.adapt))
+                                                                      n_jobs, adapt=bool(self.adapt), external=external)
                     continue
                 for c, model in enumerate(self._models):
                     if model is None:
@@ -406,6 +440,9 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         if self.class_prior:  # the two-part code: -log2 P(c) for the class, then the text given it
+            if not hasattr(self, "class_count_"):
+                raise ValueError("class_prior=True needs the number of training texts of each class, which a model "
+                                 "fitted by ncd <= ceff704 did not record. Fit it again, or set class_prior=False.")
             with np.errstate(divide="ignore"):
                 out += -np.log2(self.class_count_ / self.class_count_.sum())
         return out
@@ -430,13 +467,17 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
 
     def __setstate__(self, state):
         # a model pickled before these parameters existed (ncd <= ceff704) had none of them
-        state = {"memory": 22, "adapt": True, "background": None, "background_strength": 4.0, "class_prior": False,
+        state = {"memory": 22, "adapt": True, "background": None, "background_strength": 4.0, "transductive": False,
+                 "network": None, "class_prior": False,
                  **state}
         texts = state.pop("_texts", None)
         if texts is not None:  # pickled before the tails (every text was kept): keep only the tails
             size = state["_fitted_params"][2]
             state["_tails"] = [_dict_tail(None, t, size) if t else None for t in texts]
             state.pop("_models", None)
+        fitted = state.get("_fitted_params")
+        if fitted is not None and len(fitted) < 7:  # settings added since: their values then (no background,
+            state["_fitted_params"] = (*fitted, *(None, 22, False)[len(fitted) - 4:])  # memory 22, no network)
         self.__dict__.update(state)
         if state.get("_tails") is not None and "_models" not in state:
             level = state["_fitted_params"][1]

@@ -250,7 +250,25 @@ def test_background_from_training_texts_or_given_texts():
     np.testing.assert_allclose(parts.code_lengths(["the cat ran"]), train.code_lengths(["the cat ran"]))
 
 
+def test_transductive_background_counts_the_queries_for_that_call_only():
+    X = ["the cat sat on the mat", "a dog ran in the park", "stocks fell sharply", "markets rose today"]
+    y = ["pets", "pets", "markets", "markets"]
+    Q = ["the cat ran", "stocks rose in the park"]
+    trans = CompressionClassifier("cm", background="train", transductive=True).fit(X, y)
+    # the same as a background of the training texts and the queries, given as texts
+    given = CompressionClassifier("cm", background=X + Q).fit(X, y)
+    np.testing.assert_allclose(trans.code_lengths(Q), given.code_lengths(Q), rtol=1e-12)
+    plain = CompressionClassifier("cm", background="train").fit(X, y)
+    assert not np.allclose(trans.code_lengths(Q), plain.code_lengths(Q))
+    trans.code_lengths(["zzz qqq"] * 20)  # another call: its queries are not kept
+    np.testing.assert_allclose(trans.code_lengths(Q), given.code_lengths(Q), rtol=1e-12)
+    assert trans._background._cm.used == plain._background._cm.used
+
+
 @pytest.mark.parametrize("params, message", [
+    ({"model": "cm", "transductive": True}, "adds the query texts to the background, and there is none"),
+    ({"model": "cm", "background": "train", "transductive": "yes"}, "'transductive' parameter"),
+    ({"model": "cm", "network": object()}, "'network' parameter of CompressionClassifier needs model='mix'"),
     ({"model": "zstd", "background": "train"}, "'background' parameter of CompressionClassifier needs model='cm'"),
     ({"model": "cm", "background": "queries"}, "must be None, 'train' or a sequence of texts. Got 'queries'"),
     ({"model": "cm", "background": "train", "background_strength": 0}, "'background_strength' parameter .* Got 0"),

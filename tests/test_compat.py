@@ -38,3 +38,14 @@ def test_an_old_model_pickles_again_without_its_prepared_references(old):
     again = pickle.loads(pickle.dumps(model))
     assert again._refs._prepared is None  # rebuilt on first use, not carried in the pickle
     np.testing.assert_array_equal(again.predict(old["queries"]), old["expected"]["knn_lz77"])
+
+
+def test_an_old_class_model_learns_on_with_partial_fit(old):
+    """Its settings were recorded before later settings existed: partial_fit still accepts them."""
+    model = pickle.loads(old["models"])["class_cm"]
+    before = model.code_lengths(old["queries"][:3])
+    model.partial_fit(old["queries"][:3], model.classes_[:1].repeat(3))
+    after = model.code_lengths(old["queries"][:3])
+    assert np.all(after[:, 0] < before[:, 0]) and np.array_equal(after[:, 1:], before[:, 1:])
+    with pytest.raises(ValueError, match="did not record"):  # it has no class counts for the prior
+        model.set_params(class_prior=True).predict(old["queries"][:1])

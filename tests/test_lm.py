@@ -305,3 +305,28 @@ def test_mix_compressor_with_a_network_from_a_folder_round_trips_its_config(tmp_
     assert config["network"] == lm.get_config()
     again = get_compressor(config)
     assert rel(again.code_lengths(TEXTS[:3]), mix.code_lengths(TEXTS[:3])) < 1e-6
+
+
+def test_class_models_mix_in_a_network():
+    from ncd import CompressionClassifier
+    from ncd._native.mix import MixModel
+
+    texts = ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog sat"] * 10
+    lm = train_byte_lm(texts, architecture="gru", n_embd=32, context=32, batch_size=8, max_steps=40, seed=3)
+    X = ["the cat sat on the mat", "a cat ran", "stocks fell sharply", "markets rose today"]
+    y = ["pets", "pets", "markets", "markets"]
+    Q = ["the cat sat", "stocks rose"]
+    clf = CompressionClassifier("mix", memory=12, network=lm).fit(X, y)
+    # each class model is a MixModel trained with the network's input, scored with it
+    want = []
+    for label in clf.classes_:
+        own = [x.encode() for x, lab in zip(X, y) if lab == label]
+        m = MixModel(12)
+        m.add(own, external=lm.byte_distributions(own))
+        want.append(m.code_lengths([q.encode() for q in Q], external=lm.byte_distributions([q.encode() for q in Q])))
+    np.testing.assert_allclose(clf.code_lengths(Q), np.column_stack(want), rtol=1e-9)
+    plain = CompressionClassifier("mix", memory=12).fit(X, y)
+    assert not np.allclose(clf.code_lengths(Q), plain.code_lengths(Q))
+    assert clf.predict(Q).tolist() == ["pets", "markets"]
+    again = pickle.loads(pickle.dumps(clf))
+    assert rel(again.code_lengths(Q), clf.code_lengths(Q)) < 1e-6

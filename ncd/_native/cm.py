@@ -232,6 +232,13 @@ class ContextModel:
             _cm_rehash_nb(*old, self.keys, self.count, self.distinct)
         self.used += _cm_add_nb(self.keys, self.count, self.distinct, data, off, self.order)
 
+    def copy(self):
+        """An independent copy of the counts."""
+        other = ContextModel.__new__(ContextModel)
+        other.order, other.used = self.order, self.used
+        other.keys, other.count, other.distinct = self.keys.copy(), self.count.copy(), self.distinct.copy()
+        return other
+
     def distribution(self, prefix):
         """p(next byte | the last `order` bytes of prefix), an array of 256 that sums to 1."""
         hist = np.frombuffer(bytes(prefix[-self.order:]) if self.order else b"", dtype=np.uint8)
