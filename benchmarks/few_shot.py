@@ -182,16 +182,26 @@ def main():
     parser.add_argument("--shots", default="1,2,5,10,20")
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--max-test", type=int, default=1000)
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the sets already in few_shot.json (same settings) and run only the others")
     args = parser.parse_args()
     shots_list = [int(s) for s in args.shots.split(",")]
     began = time.perf_counter()
     result = {"benchmark": "few_shot", "machine": machine(), "trials": args.trials, "max_test": args.max_test,
               "shots": shots_list, "candidates": CANDIDATES, "results": []}
+    earlier = 0.0
+    if args.resume and (HERE / "few_shot.json").exists():
+        old = json.loads((HERE / "few_shot.json").read_text())
+        same = all(old[k] == result[k] for k in ("trials", "max_test", "shots", "candidates"))
+        if not same:
+            raise SystemExit("--resume: few_shot.json was run with other settings; run without --resume.")
+        result["results"], earlier = old["results"], old.get("seconds", 0.0)
+    done = {r["data"] for r in result["results"]}
     for name in args.data or SETS:
-        if not (SHARED_DATA / name).is_dir():
+        if not (SHARED_DATA / name).is_dir() or name in done:
             continue
         result["results"].append(run_set(name, shots_list, args.trials, args.max_test))
-        result["seconds"] = time.perf_counter() - began
+        result["seconds"] = earlier + time.perf_counter() - began
         (HERE / "few_shot.json").write_text(json.dumps(result, indent=1) + "\n")
         (HERE / "few_shot.md").write_text(markdown(result))
         plot(result)
