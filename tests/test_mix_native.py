@@ -328,3 +328,45 @@ def test_input_checks():
         MixModel(colour=3)
     with pytest.raises(ValueError, match="'memory' parameter of MixModel"):
         MixModel(memory=40).add([b"x"])
+
+
+# -- an external model's predictions as one more input ---------------------------------------------
+
+
+def test_external_inputs_are_the_bit_probabilities_of_the_byte_distribution():
+    dist = np.zeros((2, 256))
+    dist[0, ord("a")] = 1.0  # certain of 'a' (0b01100001)
+    dist[1] = 1 / 256  # uniform
+    ext = mix.external_inputs([dist], [2])
+    assert ext.shape == (2, 256) and ext.dtype == np.int16
+    c0, bits = 1, [int(b) for b in format(ord("a"), "08b")]
+    for bit in bits:  # along a's path every bit is certain: the stretch of 4095 or of 1
+        assert ext[0, c0] == (mix.ST[4095] if bit else mix.ST[1])
+        c0 = (c0 << 1) | bit
+    assert np.all(ext[1, 1:] == mix.ST[2048])  # uniform: every bit even
+    with pytest.raises(ValueError, match=r"must have shape \(3, 256\); got \(2, 256\)"):
+        mix.external_inputs([dist], [3])
+    with pytest.raises(ValueError, match="one array of next-byte probabilities per text"):
+        mix.external_inputs([dist, dist], [2])
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        mix.external_inputs([-dist], [2])
+
+
+def test_a_good_external_model_shortens_the_code_and_a_useless_one_costs_little():
+    texts = _news(40)
+    sure = []
+    for t in texts:  # an oracle: 0.9 on the byte that comes
+        d = np.full((len(t), 256), 0.1 / 255)
+        d[np.arange(len(t)), np.frombuffer(t, dtype=np.uint8)] = 0.9
+        sure.append(d)
+    uniform = [np.full((len(t), 256), 1 / 256) for t in texts]
+    alone = adaptive_code_lengths(texts, memory=12)
+    with_oracle = adaptive_code_lengths(texts, memory=12, external=sure)
+    with_uniform = adaptive_code_lengths(texts, memory=12, external=uniform)
+    n_bytes = sum(map(len, texts))
+    assert with_oracle.sum() < 0.5 * alone.sum()
+    assert with_oracle.sum() / n_bytes < 1.0  # near the oracle's own 0.15 bits + what the mixer pays to learn it
+    assert with_uniform.sum() < 1.02 * alone.sum()
+    m = MixModel(memory=12)
+    m.add(texts[:20], external=sure[:20])
+    assert np.all(m.code_lengths(texts[20:], external=sure[20:]) < m.code_lengths(texts[20:]))
