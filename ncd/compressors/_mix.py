@@ -66,16 +66,22 @@ class MixCompressor(Compressor):
         return check_int(self.memory, "memory", self, 10, 26)
 
     def _network(self):
-        """The network as a compressor with byte_distributions, or None."""
+        """The network as a compressor with byte_distributions, or None (built once from a config)."""
         if self.network is None:
             return None
-        from ._registry import get_compressor
+        net = getattr(self, "_net", None)
+        if net is None:
+            from ._registry import get_compressor
 
-        net = get_compressor(self.network)
-        if not hasattr(net, "byte_distributions"):
-            raise TypeError(f"The 'network' parameter of {type(self).__name__} must be a byte-level language model "
-                            f"(LMCompressor(..., tokenizer='bytes')) or its config; got {self.network!r}.")
+            net = get_compressor(self.network)
+            if not hasattr(net, "byte_distributions"):
+                raise TypeError(f"The 'network' parameter of {type(self).__name__} must be a byte-level language "
+                                f"model (LMCompressor(..., tokenizer='bytes')) or its config; got {self.network!r}.")
+            self._net = net
         return net
+
+    def _reset(self) -> None:
+        self._net = None
 
     def code_length(self, data: bytes) -> float:
         return float(self.code_lengths([data])[0])
