@@ -40,13 +40,20 @@ def cv_and_test(params, X, y, Q, yq, folds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", action="append")
+    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
     args = parser.parse_args()
     base = json.loads((HERE / "class_vs_linear.json").read_text())
     out = {"benchmark": "class_vs_linear_background", "machine": machine(), "new_candidates": NEW, "results": []}
+    earlier = 0.0
+    path = HERE / "class_vs_linear_background.json"
+    if args.resume and path.exists():
+        old = json.loads(path.read_text())
+        out["results"], earlier = old["results"], old.get("seconds", 0.0)
+    done = {r["data"] for r in out["results"]}
     began = time.perf_counter()
     for r in base["results"]:
         name = r["data"]
-        if args.data and name not in args.data:
+        if (args.data and name not in args.data) or name in done:
             continue
         X, y = read_split(name, "train")
         Q_all, yq_all = read_split(name, "test")
@@ -65,7 +72,7 @@ def main():
                "best_test": cands[best]["test_accuracy"], "linear": lin,
                "margin": cands[best]["test_accuracy"] - lin["test_accuracy"]}
         out["results"].append(row)
-        out["seconds"] = time.perf_counter() - began
+        out["seconds"] = earlier + time.perf_counter() - began
         print(name, best, round(row["best_test"], 4), "linear", round(lin["test_accuracy"], 4), flush=True)
         (HERE / "class_vs_linear_background.json").write_text(json.dumps(out, indent=1) + "\n")
         (HERE / "class_vs_linear_background.md").write_text(markdown(out))

@@ -128,21 +128,26 @@ def markdown(result):
              "| data | " + " | ".join(f"{s}-shot compression / linear" for s in shots_list) + " |",
              "|---|" + "---|" * len(shots_list)]
     ahead = {s: 0 for s in shots_list}
+    counted = {s: 0 for s in shots_list}
     for r in result["results"]:
         cells = []
         for s in shots_list:
+            if str(s) not in r["shots"]:
+                cells.append("not run")
+                continue
             if "skipped" in r["shots"][str(s)]:
                 cells.append("not possible")
                 continue
             c, lin = r["shots"][str(s)]["compression"], r["shots"][str(s)]["linear"]
+            counted[s] += 1
             win = c[0] > lin[0]
             ahead[s] += win
             mark = "**" if win else ""
             cells.append(f"{mark}{c[0]:.3f} ± {c[1]:.3f}{mark} / {lin[0]:.3f} ± {lin[1]:.3f}")
         lines.append(f"| {r['data']} | " + " | ".join(cells) + " |")
-    n = len(result["results"])
     lines += ["", "Sets where compression's mean is ahead (bold): " + ", ".join(
-        f"{s}-shot {ahead[s]} of {n}" for s in shots_list) + f" (of the {n} sets run so far).", "",
+        f"{s}-shot {ahead[s]} of {counted[s]}" for s in shots_list) + " (of the sets run at that number of shots; "
+        "a set with a class of fewer texts is not counted there).", "",
         f"Run time {result['seconds'] / 60:.1f} min; machine: {result['machine']['cores']} cores (shared), "
         f"{result['machine']['cpu']}. Plot: `few_shot.png`.", ""]
     return "\n".join(lines)
@@ -192,10 +197,12 @@ def main():
     earlier = 0.0
     if args.resume and (HERE / "few_shot.json").exists():
         old = json.loads((HERE / "few_shot.json").read_text())
-        same = all(old[k] == result[k] for k in ("trials", "max_test", "shots", "candidates"))
+        same = all(old[k] == result[k] for k in ("trials", "max_test", "candidates"))
         if not same:
             raise SystemExit("--resume: few_shot.json was run with other settings; run without --resume.")
         result["results"], earlier = old["results"], old.get("seconds", 0.0)
+        # a set may be run at fewer shot counts than the others (--shots): the table says "not run"
+        result["shots"] = sorted(set(old["shots"]) | set(shots_list))
     done = {r["data"] for r in result["results"]}
     for name in args.data or SETS:
         if not (SHARED_DATA / name).is_dir() or name in done:
