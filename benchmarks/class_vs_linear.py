@@ -182,17 +182,17 @@ def markdown(result):
               f"{sum(r['margin'] == 0 for r in scored)}"
               + (f"; {n - len(scored)} not counted, without all four baselines finished" if n > len(scored) else "")
               + ").", ""]
-    prior = next((r["compression"]["prior_param"] for r in result["results"]), None)
-    if not prior:
-        lines += ["cm with class priors: not a candidate (CompressionClassifier has no prior parameter in this "
-                  "version).", ""]
+    without = [r["data"] for r in result["results"] if not r["compression"].get("prior_param")]
+    if without:
+        lines += [f"cm with class priors: not a candidate on {', '.join(without)} (run before CompressionClassifier "
+                  "had a prior parameter).", ""]
     skipped = [r["data"] for r in result["results"] if not r["compression"]["stacked"]]
     if skipped:
         lines += [f"Code lengths + LR not run on {', '.join(skipped)} (more than {MAX_STACK_CLASSES} classes: "
                   "its regression has n_orders x n_classes features per class); the candidates there are the "
                   "argmin models, scored by the same 5-fold CV.", ""]
     if not result.get("complete", True):
-        lines += [f"**Partial**: {n} of 11 data sets so far.", ""]
+        lines += [f"**Partial**: {n} of 11 data sets so far, or some not finished (below).", ""]
     lines += [note + "\n" for note in result.get("notes", [])]
     m = result["machine"]
     lines += [f"Run time {result['seconds'] / 60:.1f} min (sum over the sets); machine: {m['cores']} cores "
