@@ -8,7 +8,7 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ncd import NCDClassifier, pairwise_distances
@@ -53,15 +53,23 @@ def test_bz2_empty_document():
     assert pairwise_distances([""], [""], compressor="bz2")[0, 0] == pytest.approx(23 / 14)
 
 
+#: How many bits C(x + x) may fall below C(x): a compressor's fixed overheads (16), except where a
+#: model's own rule says more. lz77 copies at least 4 bytes, so 4 equal bytes cost four 9-bit literals
+#: (36 bits) where 8 cost a literal and one copy (15 bits): 21 bits less, the most found over every
+#: text of up to 10 bytes of two letters; the bound is three literals (documented on LZ77Compressor).
+SAVING = {"lz77": 27}
+
+
 @FAST
 @given(x=st.one_of(st.text(min_size=1, max_size=400), st.binary(min_size=1, max_size=400)),
        compressor=st.sampled_from(LIBRARY))
+@example(x=b"\x00" * 4, compressor="lz77")  # found by hypothesis in CI
 def test_a_document_with_itself_costs_little_more_than_alone(x, compressor):
     comp = get_compressor(compressor)
     data = x.encode() if isinstance(x, str) else x
     cx = comp.code_length(data)
     cxx = comp.code_length(data + data)
-    assert cx >= 0 and cxx >= cx - 16, (compressor, data)
+    assert cx >= 0 and cxx >= cx - SAVING.get(compressor, 16), (compressor, data)
     if compressor == "brotli" and len(data) < 128:
         # brotli misses repeats in inputs of less than about 100 bytes (documented on
         # BrotliCompressor): the second copy costs about as much as the first
