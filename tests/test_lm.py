@@ -253,6 +253,10 @@ def test_missing_torch_names_the_extra(monkeypatch):
 
 
 # -- the network as one input of the context-mixing model, beside its match model ------------------
+# Two calls of the network may differ by float rounding (see test_code_length_basics), and the mixer
+# takes its probabilities rounded to 12 bits, where such a difference can tip one over: lengths from
+# separate calls are compared to 1e-3 relative (a tipped probability moves a length by far less).
+CALLS = 1e-3
 
 
 def test_byte_distributions_are_the_next_byte_predictions(bpe):
@@ -285,9 +289,9 @@ def test_network_mixed_with_a_match_model_can_copy():
     assert ratio_net > 1.8 and ratio_both < 1.5, (ratio_net, ratio_both)
     assert both.code_length(x) < MixCompressor(memory=12).code_length(x)  # what the network learned helps
     np.testing.assert_allclose(both.joint_code_lengths(x, [x, b"dog"]),
-                               both.code_lengths([x + b" " + x, x + b" dog"]), rtol=1e-12)
+                               both.code_lengths([x + b" " + x, x + b" dog"]), rtol=CALLS)
     np.testing.assert_allclose(both.joint_code_lengths(x, [b"dog"], reverse=True), both.code_lengths([b"dog " + x]),
-                               rtol=1e-12)
+                               rtol=CALLS)
     # pairwise distances go pair by pair through joint_code_lengths
     d = pairwise_distances([x, b"dog"], [x], compressor=both)
     assert d.shape == (2, 1) and d[0, 0] < d[1, 0]
@@ -304,7 +308,7 @@ def test_mix_compressor_with_a_network_from_a_folder_round_trips_its_config(tmp_
     config = mix.get_config()
     assert config["network"] == lm.get_config()
     again = get_compressor(config)
-    assert rel(again.code_lengths(TEXTS[:3]), mix.code_lengths(TEXTS[:3])) < 1e-6
+    assert rel(again.code_lengths(TEXTS[:3]), mix.code_lengths(TEXTS[:3])) < CALLS
 
 
 def test_class_models_mix_in_a_network():
@@ -324,9 +328,9 @@ def test_class_models_mix_in_a_network():
         m = MixModel(12)
         m.add(own, external=lm.byte_distributions(own))
         want.append(m.code_lengths([q.encode() for q in Q], external=lm.byte_distributions([q.encode() for q in Q])))
-    np.testing.assert_allclose(clf.code_lengths(Q), np.column_stack(want), rtol=1e-9)
+    np.testing.assert_allclose(clf.code_lengths(Q), np.column_stack(want), rtol=CALLS)
     plain = CompressionClassifier("mix", memory=12).fit(X, y)
     assert not np.allclose(clf.code_lengths(Q), plain.code_lengths(Q))
     assert clf.predict(Q).tolist() == ["pets", "markets"]
     again = pickle.loads(pickle.dumps(clf))
-    assert rel(again.code_lengths(Q), clf.code_lengths(Q)) < 1e-6
+    assert rel(again.code_lengths(Q), clf.code_lengths(Q)) < CALLS
