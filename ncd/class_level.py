@@ -97,6 +97,11 @@ class _CMClassModel:
         for start, stop in _chunks(texts, _ADD_BYTES):
             self._cm.add(texts[start:stop])
 
+    def copy(self) -> "_CMClassModel":
+        other = _CMClassModel.__new__(_CMClassModel)
+        other._cm = self._cm.copy()
+        return other
+
     def code_lengths(self, texts: list[bytes], n_threads: int = 1, background=None, strength=4.0) -> np.ndarray:
         return self._cm.code_lengths(texts, n_threads, background, strength)
 
@@ -407,11 +412,11 @@ class CompressionClassifier(_LabelScore, ClassifierMixin, _TextInput, BaseEstima
         # Chunks of texts, every class scored on one before the next: Python regains control after each
         # call (a Ctrl-C is answered within one chunk's time, a fraction of a second) and the pool's
         # shutdown after an interrupt waits for one chunk's pieces, not for every text.
-        background = None if getattr(self, "_background", None) is None else self._background._cm
+        background = getattr(self, "_background", None)
         if background is not None and self.transductive:  # the queries too, for this call only
             background = background.copy()
-            for start, stop in _chunks(texts, _ADD_BYTES):
-                background.add(texts[start:stop])
+            background.add(texts)
+        background = None if background is None else background._cm
         strength = float(self.background_strength)
         pool = ThreadPoolExecutor(n_jobs) if threaded else None
         try:

@@ -325,7 +325,7 @@ class LMCompressor(Compressor):
         if not isinstance(st.tok, ByteTokenizer):
             raise ValueError(f"byte_distributions needs a byte-level model (tokenizer='bytes'); this "
                              f"{type(self).__name__} has the tokenizer {self.tokenizer!r}, whose tokens are not bytes.")
-        items = [bytes(as_bytes(b)) for b in items]
+        items = [as_bytes(b) for b in items]
         out = [np.zeros((len(b), 256)) for b in items]
         pieces, owner, starts = [], [], []
         for n, b in enumerate(items):

@@ -87,7 +87,7 @@ class MixCompressor(Compressor):
         return float(self.code_lengths([data])[0])
 
     def code_lengths(self, items) -> np.ndarray:
-        items = [bytes(as_bytes(b)) for b in items]
+        items = [as_bytes(b) for b in items]
         net = self._network()
         external = None if net is None else net.byte_distributions(items)
         return adaptive_code_lengths(items, self._memory(), external=external)
@@ -103,8 +103,8 @@ class MixCompressor(Compressor):
 
     def joint_code_lengths(self, x: bytes, ys, separator: bytes = b" ", reverse: bool = False) -> np.ndarray:
         if self.network is not None:  # the network runs over each concatenation: all of them in one batch
-            x, separator = bytes(as_bytes(x)), bytes(separator)
-            ys = [bytes(as_bytes(y)) for y in ys]
+            x, separator = as_bytes(x), bytes(separator)
+            ys = [as_bytes(y) for y in ys]
             return self.code_lengths([y + separator + x for y in ys] if reverse else [x + separator + y for y in ys])
         if reverse:  # C(y) + C(separator + x | y) for every y
             return self._pairs(list(ys), [x], separator)[:, 0]
