@@ -533,6 +533,12 @@ def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, 
         S[S_NT] = mark
 
 
+@jit(inline=True)
+def _ext_rows(ext, a, b):
+    """The external input of bytes a..b (one text's), or ext itself when it has no rows (none)."""
+    return ext[a:b] if ext.shape[0] > 0 else ext
+
+
 @jit(nogil=True)
 def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out, ext):
     """Code texts data[off[t]:off[t+1]] in order, learning; base[:base_len] is the history before
@@ -545,7 +551,7 @@ def _train(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, out, ext):
     for t in range(off.size - 1):
         start = base_len + off[t]
         _start(S, H, start)
-        ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
+        ext_t = _ext_rows(ext, off[t], off[t + 1])
         out[t] = _code(T, W, P, ST, SQ, RT, NL, base, start, base[start:base_len + off[t + 1]], S, H,
                        ov, touched, True, ext_t)
 
@@ -604,7 +610,7 @@ def _score(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, n_blocks, 
         touched = np.zeros(size, dtype=np.int64)
         Wl = W.copy()
         for t in range(blk, n, n_blocks):
-            ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
+            ext_t = _ext_rows(ext, off[t], off[t + 1])
             out[t] = _score_text(Tb, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
                                  touched, adapt, ext_t)
 
@@ -620,7 +626,7 @@ def _score_serial(T, W, P, ST, SQ, RT, NL, base, base_len, data, off, adapt, log
     touched = np.zeros(size, dtype=np.int64)
     Wl = W.copy()
     for t in range(off.size - 1):
-        ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
+        ext_t = _ext_rows(ext, off[t], off[t + 1])
         out[t] = _score_text(T, W, Wl, P, ST, SQ, RT, NL, base, base_len, data[off[t]:off[t + 1]], S, H, ov,
                              touched, adapt, ext_t)
 
@@ -640,7 +646,7 @@ def _empty_lengths(P0, ST, SQ, RT, NL, data, off, bits_of, n_blocks, out, ext):
             one = np.zeros(2, dtype=np.int64)
             one[1] = off[t + 1] - off[t]
             res = np.zeros(1)
-            ext_t = ext[off[t]:off[t + 1]] if ext.shape[0] > 0 else ext
+            ext_t = _ext_rows(ext, off[t], off[t + 1])
             _train(T, W, P, ST, SQ, RT, NL, data[off[t]:off[t + 1]], 0, data[off[t]:off[t + 1]], one, res, ext_t)
             out[t] = res[0]
 
