@@ -90,6 +90,37 @@ def test_score_kernel_equals_its_python_twin(adapt, external):
 
 
 @needs_numba
+@pytest.mark.parametrize("update", [False, True])
+def test_byte_kernel_equals_its_python_twin(update):
+    """_code_byte, where every bit is predicted and learnt: compiled and plain, on a trained model
+    in the middle of a text, logging its writes and saving the mixer rows it changes."""
+    m = _trained(12, _news(40))
+    text = np.frombuffer(b"the stocks fell as bank rates rose", dtype=np.uint8)
+    ext = mix.external_inputs(_random_external([bytes(text)]), [text.size])
+    outs = []
+    for kernel in (mix._code_byte, mix._code_byte.py_func):
+        T, W = m.T.copy(), m.W.copy()
+        S = np.zeros(mix.S_SIZE, dtype=np.int64)
+        H = np.zeros(mix.NH, dtype=np.int64)
+        mix._start(S, H, m.base_len)
+        empty = np.zeros(0, dtype=np.int64)
+        mix._code(T, W, m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, text[:20], S, H, empty, empty, True,
+                  ext[:20])  # some history: contexts and a match under way
+        G = np.zeros(4 * mix.NH, dtype=np.int64)
+        slots, vals = np.zeros(mix.NH + 3, dtype=np.int64), np.zeros(mix.NH + 3, dtype=np.int64)
+        x = np.zeros(mix.NI, dtype=np.int64)
+        ov, touched = np.zeros(400, dtype=np.int64), np.zeros(400, dtype=np.int64)
+        rows, saved = np.zeros(16, dtype=np.int64), np.zeros(16 * mix.NI, dtype=np.int64)
+        bits = kernel(T, W, m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, text, S, H, G, slots, vals, x, ov,
+                      touched, update, int(text[20]), ext, 20, rows, saved, 1.5)
+        outs.append((bits, T, W, S.copy(), ov, touched, rows, saved))
+    assert outs[0][0] > 1.5
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+    assert (outs[0][3][mix.S_NT] > 0) == update  # writes logged only when learning
+
+
+@needs_numba
 def test_distribution_kernel_equals_its_python_twin():
     m = _trained()
     m.distribution(b"the ca")  # the session: tables advanced over the prefix
@@ -99,7 +130,7 @@ def test_distribution_kernel_equals_its_python_twin():
     for kernel in (mix._distribution, mix._distribution.py_func):
         out = np.empty(256)
         T, W = ses["T"].copy(), ses["W"].copy()
-        kernel(ses["T"], ses["W"], m.P, mix.ST, mix.SQ, m.RT, m.base, m.base_len, prefix, ses["S"], ses["H"],
+        kernel(ses["T"], ses["W"], m.P, mix.ST, mix.SQ, m.RT, mix.NL, m.base, m.base_len, prefix, ses["S"], ses["H"],
                ses["ov"], ses["touched"], out)
         np.testing.assert_array_equal(ses["T"], T)  # everything tried is undone
         np.testing.assert_array_equal(ses["W"], W)

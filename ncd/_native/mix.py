@@ -62,7 +62,7 @@ __all__ = ["MixModel", "adaptive_code_lengths", "add_per_model", "code_lengths_p
 M32 = 0xFFFFFFFF
 NH = 8            # hashed contexts: orders 2..6, word, previous word + word, order 8
 NI = NH + 6       # mixer inputs: bias, order 0, order 1, NH hashed, match (adaptive), match (length), external
-I_EXT = NI - 1    # the external model's input (0 when there is none); the caller of _predict sets it
+I_EXT = NI - 1    # the external model's input (0 when there is none); _code_byte sets it from ext
 
 # scalar state of one text being coded (int64 array S)
 S_C4, S_C8, S_W0, S_W1, S_MPTR, S_MLEN, S_I, S_NT, S_BASE = range(9)
@@ -73,9 +73,6 @@ S_SIZE = 9
  P_SIZE, P_MINLEN, P_LIMIT, P_LR, P_ARATE, P_WOFF_B, P_WSIZE, P_W0, P_APMW) = range(18)
 P_LEN = 18
 
-# aux per bit (int64 array X): the values the update needs
-X_PA, X_PB, X_A1, X_AW, X_MIXSET_A, X_MIXSET_B, X_P = range(7)
-X_LEN = 7
 
 N_MSM = 64        # match predictor: 32 length buckets x expected bit
 N_SETS_B = 6 * 4 * 8  # mixer B's weight sets: known orders (0-5) x match state (0-3) x bit position
@@ -120,14 +117,6 @@ def _h32(x):
     x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
     x ^= x >> 13
     return x
-
-
-@jit(inline=True)
-def _byte_at(base, base_len, data, p):
-    """The byte at absolute position p: the trained history, then the text being coded."""
-    if p < base_len:
-        return np.int64(base[p])
-    return np.int64(data[p - base_len])
 
 
 @jit(inline=True)
@@ -204,7 +193,7 @@ def _init_tables(P, SQ, T, W):
 
 # -- one text: contexts, prediction, update ---------------------------------------------------------
 
-@jit(inline=True)
+@jit
 def _contexts(S, H):
     """The context hashes of the next byte from the bytes before it (S's history and words)."""
     c4 = S[S_C4]
@@ -221,182 +210,208 @@ def _contexts(S, H):
     H[7] = _h32(((h4 + c8 * 3) & 0xFFFFFFFF) ^ 0x5A5A5A)
 
 
-@jit(inline=True)
-def _groups(T, ov, touched, P, S, H, c0, G, update):
-    """The first slot of each hashed context's 16-slot group for the nibble that starts at c0.
+@jit
+def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, vals, x, ov, touched, update, c, ext,
+               row, rows, saved, bits):
+    """Code byte c (8 bits, most significant first) at the state S, H; returns bits plus the
+    byte's -log2 p of each bit (added one by one, as a running sum over the text).
 
-    Slot 0 of a group holds a 15-bit tag of its (context, nibble start) in bits 16-30 and, in bits
-    1-15, which of the 15 other slots (the predictors of the nibble's bits) hold a value of this
-    context: the others read as fresh predictors. A context may sit in one of two groups (b and
-    b ^ 16); when neither has its tag, the one whose first predictor has seen fewer bits is taken
-    over (one write: the new tag, no valid slot), or when not learning (update false),
-    G[j] = -1: an unseen context.
+    What a bit does is written out in this one body, with helpers that take only scalars: an
+    inlined numba helper that takes arrays costs two atomic reference-count changes per array per
+    call, and with some twenty arrays per bit that was 70% of the time (benchmarks/mix_speed.md).
+
+    Per nibble, the **groups**: the first slot of each hashed context's 16-slot group for the
+    nibble that starts at c0. Slot 0 of a group holds a 15-bit tag of its (context, nibble start)
+    in bits 16-30 and, in bits 1-15, which of the 15 other slots (the predictors of the nibble's
+    bits) hold a value of this context: the others read as fresh predictors. A context may sit in
+    one of two groups (b and b ^ 16); when neither has its tag, the one whose first predictor has
+    seen fewer bits is taken over (one write: the new tag, no valid slot), or when not learning
+    (update false), G[j] = -1: an unseen context. Every group's slot 0 is read first, with no
+    branch between the reads, so that their cache misses overlap, and at the first nibble the
+    second nibble's groups are read too, since c is known (G[NH:] is scratch for those reads).
+
+    Per bit, the **prediction** p(bit = 1) in 1..4095 (of 4096) and, when update is true, the
+    **update**: the predictors, the two mixers, the APM. Every write into T is first logged
+    (index, old value) when there is an undo log (touched not empty); the mixer rows are saved in
+    rows/saved before they change when rows is not empty (for _distribution).
+
+    ext: an external model's input, ext[row, c0] = st(p(bit = 1)) (external_inputs); an array of no
+    rows when there is none (the input is then 0).
     """
-    bits = P[P_BITS]
     logging = touched.size > 0
-    for j in range(NH):
-        full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-        tag = ((full << 1) & 0x7FFE) | 1  # from bits 0-13; 1..0x7FFF, never an empty group's 0x8000
-        b0 = P[P_OFF_H] + (j << bits) + ((full >> (36 - bits)) << 4)  # the group from bits 36-bits..31
-        b1 = b0 ^ 16
-        t0 = np.int64(T[b0])
-        t1 = np.int64(T[b1])
-        if (t0 >> 16) == tag:
-            G[j] = b0
-        elif (t1 >> 16) == tag:
-            G[j] = b1
-        elif not update:
-            G[j] = -1
-        else:
-            n0 = (np.int64(T[b0 + 1]) & 1023) if (t0 >> 1) & 1 else 0
-            n1 = (np.int64(T[b1 + 1]) & 1023) if (t1 >> 1) & 1 else 0
-            b = b0 if n0 <= n1 else b1
-            if logging:
-                m = S[S_NT]
-                touched[m] = b
-                ov[m] = T[b]
-                S[S_NT] = m + 1
-            T[b] = tag << 16
-            G[j] = b
-
-
-@jit(inline=True)
-def _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, nb, nib, slots, vals, x, aux):
-    """p(bit = 1) in 1..4095 (of 4096) at partial byte c0 (nb bits known); fills what _update needs."""
-    # context predictors
-    slots[0] = P[P_OFF_O0] + c0
-    c1 = S[S_C4] & 0xFF
-    slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
-    x[0] = 256
-    for j in range(2):
-        v = np.int64(T[slots[j]])
-        vals[j] = v
-        x[1 + j] = ST[v >> 20]
-    for j in range(NH):
-        g = G[j]
-        if g >= 0:
-            slots[2 + j] = g + nib
-            v = np.int64(T[g + nib]) if (T[g] >> nib) & 1 else np.int64(1 << 31)
-        else:
-            slots[2 + j] = -1
-            v = np.int64(1 << 31)
-        vals[2 + j] = v
-        x[3 + j] = ST[v >> 20]
-    # match model
-    mstate = 0
-    mlen = S[S_MLEN]
-    slots[NH + 2] = -1
-    x[NH + 3] = 0
-    x[NH + 4] = 0
-    if mlen > 0:
-        eb = _byte_at(base, base_len, data, S[S_MPTR]) | 256
-        if (eb >> (8 - nb)) == c0:
-            ebit = (eb >> (7 - nb)) & 1
-            b = _match_bucket(mlen)
-            s = P[P_OFF_MSM] + b * 2 + ebit
-            slots[NH + 2] = s
-            v = np.int64(T[s])
-            vals[NH + 2] = v
-            x[NH + 3] = ST[v >> 20]
-            ml = mlen if mlen < 32 else 32
-            x[NH + 4] = ml * 32 if ebit else -ml * 32
-            mstate = 1 if mlen < 16 else (2 if mlen < 32 else 3)
-    # two mixers
-    sa = c0 * NI
-    known = 0
-    for j in range(2, 7):
-        if vals[j] & 1023:
-            known += 1
-    sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
-    da = 0
-    db = 0
-    for i in range(NI):
-        da += W[sa + i] * x[i]
-        db += W[sb + i] * x[i]
-    da >>= 16
-    db >>= 16
-    da = -2047 if da < -2047 else (2047 if da > 2047 else da)
-    db = -2047 if db < -2047 else (2047 if db > 2047 else db)
-    aux[X_PA] = SQ[da + 2047]
-    aux[X_PB] = SQ[db + 2047]
-    aux[X_MIXSET_A] = sa
-    aux[X_MIXSET_B] = sb
-    dm = (da + db) >> 1
-    pm = SQ[dm + 2047]
-    # the APM: order 1, interpolating between 33 buckets of the stretch
-    s = dm + 2048  # 1..4095
-    lo = s >> 7
-    w = s & 127
-    ctx1 = ((c1 << 8) | c0) & ((1 << P[P_A1BITS]) - 1)
-    i1 = P[P_OFF_A1] + ctx1 * 33 + lo
-    pa1 = (np.int64(T[i1]) * (128 - w) + np.int64(T[i1 + 1]) * w) >> 11
-    aux[X_A1] = i1
-    aux[X_AW] = w
-    aw = P[P_APMW]
-    p = (pm * (16 - aw) + pa1 * aw) >> 4
-    p = 1 if p < 1 else (4095 if p > 4095 else p)
-    aux[X_P] = p
-    return p
-
-
-@jit(inline=True)
-def _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux):
-    """Learn bit y: the predictors, the two mixers, the APM. Every write into T is first logged
-    (index, old value) when there is an undo log (touched not empty)."""
-    logging = touched.size > 0
+    saving = rows.size > 0
+    hbits = P[P_BITS]
     limit = P[P_LIMIT]
-    for j in range(NH + 3):
-        s = slots[j]
-        if s < 0:
-            continue
-        if 2 <= j < NH + 2:  # a hashed context: its slot now holds a value of its own
-            g = G[j - 2]
-            tv = np.int64(T[g])
-            bit = 1 << (s - g)
-            if not tv & bit:
+    c1 = S[S_C4] & 0xFF
+    c0 = 1
+    nib = 1
+    for k in range(7, -1, -1):
+        nb = 7 - k  # bits of the byte known
+        if k == 7 or k == 3:  # the groups of this nibble
+            for j in range(NH):
+                full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
+                b0 = P[P_OFF_H] + (j << hbits) + ((full >> (36 - hbits)) << 4)  # the group from bits 36-hbits..31
+                G[j] = (b0 << 15) | (((full << 1) & 0x7FFE) | 1)  # the tag from bits 0-13; never an empty group's 0x8000
+                G[NH + j] = T[b0]
+                G[2 * NH + j] = T[b0 ^ 16]
+                if k == 7:  # the second nibble's groups are known too (c is): start reading them now
+                    full = _h32((H[j] + (16 + (c >> 4)) * 0x01000193) & 0xFFFFFFFF)
+                    b0 = P[P_OFF_H] + (j << hbits) + ((full >> (36 - hbits)) << 4)
+                    G[3 * NH + j] = T[b0] + T[b0 ^ 16]
+            for j in range(NH):
+                tag = G[j] & 0x7FFF
+                b0 = G[j] >> 15
+                b1 = b0 ^ 16
+                t0 = G[NH + j]
+                t1 = G[2 * NH + j]
+                if (t0 >> 16) == tag:
+                    G[j] = b0
+                elif (t1 >> 16) == tag:
+                    G[j] = b1
+                elif not update:
+                    G[j] = -1
+                else:
+                    n0 = (np.int64(T[b0 + 1]) & 1023) if (t0 >> 1) & 1 else 0
+                    n1 = (np.int64(T[b1 + 1]) & 1023) if (t1 >> 1) & 1 else 0
+                    b = b0 if n0 <= n1 else b1
+                    if logging:
+                        m = S[S_NT]
+                        touched[m] = b
+                        ov[m] = T[b]
+                        S[S_NT] = m + 1
+                    T[b] = tag << 16
+                    G[j] = b
+            nib = 1
+        # -- predict: the context predictors
+        x[I_EXT] = ext[row, c0] if ext.shape[0] > 0 else 0
+        slots[0] = P[P_OFF_O0] + c0
+        slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
+        x[0] = 256
+        for j in range(2):
+            v = np.int64(T[slots[j]])
+            vals[j] = v
+            x[1 + j] = ST[v >> 20]
+        for j in range(NH):
+            g = G[j]
+            if g >= 0:
+                slots[2 + j] = g + nib
+                v = np.int64(T[g + nib]) if (T[g] >> nib) & 1 else np.int64(1 << 31)
+            else:
+                slots[2 + j] = -1
+                v = np.int64(1 << 31)
+            vals[2 + j] = v
+            x[3 + j] = ST[v >> 20]
+        # the match model
+        mstate = 0
+        mlen = S[S_MLEN]
+        slots[NH + 2] = -1
+        x[NH + 3] = 0
+        x[NH + 4] = 0
+        if mlen > 0:
+            mp = S[S_MPTR]
+            eb = (np.int64(base[mp]) if mp < base_len else np.int64(data[mp - base_len])) | 256
+            if (eb >> (8 - nb)) == c0:
+                ebit = (eb >> (7 - nb)) & 1
+                s = P[P_OFF_MSM] + _match_bucket(mlen) * 2 + ebit
+                slots[NH + 2] = s
+                v = np.int64(T[s])
+                vals[NH + 2] = v
+                x[NH + 3] = ST[v >> 20]
+                ml = mlen if mlen < 32 else 32
+                x[NH + 4] = ml * 32 if ebit else -ml * 32
+                mstate = 1 if mlen < 16 else (2 if mlen < 32 else 3)
+        # two mixers
+        sa = c0 * NI
+        known = 0
+        for j in range(2, 7):
+            if vals[j] & 1023:
+                known += 1
+        sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
+        da = 0
+        db = 0
+        for q in range(NI):
+            da += W[sa + q] * x[q]
+            db += W[sb + q] * x[q]
+        da >>= 16
+        db >>= 16
+        da = -2047 if da < -2047 else (2047 if da > 2047 else da)
+        db = -2047 if db < -2047 else (2047 if db > 2047 else db)
+        pa = SQ[da + 2047]
+        pb = SQ[db + 2047]
+        dm = (da + db) >> 1
+        pm = SQ[dm + 2047]
+        # the APM: order 1, interpolating between 33 buckets of the stretch
+        s = dm + 2048  # 1..4095
+        w = s & 127
+        a1 = P[P_OFF_A1] + (((c1 << 8) | c0) & ((1 << P[P_A1BITS]) - 1)) * 33 + (s >> 7)
+        pa1 = (np.int64(T[a1]) * (128 - w) + np.int64(T[a1 + 1]) * w) >> 11
+        aw = P[P_APMW]
+        p = (pm * (16 - aw) + pa1 * aw) >> 4
+        p = 1 if p < 1 else (4095 if p > 4095 else p)
+        y = (c >> k) & 1
+        bits += NL[p] if y else NL[4096 - p]
+        if update:
+            # -- learn bit y: the predictors
+            for j in range(NH + 3):
+                s = slots[j]
+                if s < 0:
+                    continue
+                if 2 <= j < NH + 2:  # a hashed context: its slot now holds a value of its own
+                    g = G[j - 2]
+                    tv = np.int64(T[g])
+                    bit = 1 << (s - g)
+                    if not tv & bit:
+                        if logging:
+                            m = S[S_NT]
+                            touched[m] = g
+                            ov[m] = tv
+                            S[S_NT] = m + 1
+                        T[g] = tv | bit
+                v = vals[j]
+                n = v & 1023
+                pv = v >> 10
+                pv += (((y << 22) - pv) * RT[n]) >> 16
+                pv = 0 if pv < 0 else (4194303 if pv > 4194303 else pv)
+                if n < limit:
+                    n += 1
                 if logging:
                     m = S[S_NT]
-                    touched[m] = g
-                    ov[m] = tv
+                    touched[m] = s
+                    ov[m] = T[s]
                     S[S_NT] = m + 1
-                T[g] = tv | bit
-        v = vals[j]
-        n = v & 1023
-        p = v >> 10
-        p += (((y << 22) - p) * RT[n]) >> 16
-        p = 0 if p < 0 else (4194303 if p > 4194303 else p)
-        if n < limit:
-            n += 1
-        if logging:  # (written out: numba's inlining of a helper that writes arrays is slow here)
-            m = S[S_NT]
-            touched[m] = s
-            ov[m] = T[s]
-            S[S_NT] = m + 1
-        T[s] = (p << 10) | n
-    lr = P[P_LR]
-    ea = ((y << 12) - aux[X_PA]) * lr
-    eb = ((y << 12) - aux[X_PB]) * lr
-    sa = aux[X_MIXSET_A]
-    sb = aux[X_MIXSET_B]
-    for i in range(NI):
-        W[sa + i] += (x[i] * ea) >> 16
-        W[sb + i] += (x[i] * eb) >> 16
-    rate = P[P_ARATE]
-    w = aux[X_AW]
-    i = aux[X_A1] + (1 if w >= 64 else 0)  # the nearer of the two buckets
-    a = np.int64(T[i])
-    a += ((y << 16) - a) >> rate
-    if logging:
-        m = S[S_NT]
-        touched[m] = i
-        ov[m] = T[i]
-        S[S_NT] = m + 1
-    T[i] = a
+                T[s] = (pv << 10) | n
+            # the two mixers
+            if saving:
+                rows[2 * nb] = sa
+                rows[2 * nb + 1] = sb
+                for q in range(NI):
+                    saved[2 * nb * NI + q] = W[sa + q]
+                    saved[(2 * nb + 1) * NI + q] = W[sb + q]
+            lr = P[P_LR]
+            ea = ((y << 12) - pa) * lr
+            eb = ((y << 12) - pb) * lr
+            for q in range(NI):
+                W[sa + q] += (x[q] * ea) >> 16
+                W[sb + q] += (x[q] * eb) >> 16
+            # the APM: the nearer of the two buckets
+            a = a1 + (1 if w >= 64 else 0)
+            av = np.int64(T[a])
+            av += ((y << 16) - av) >> P[P_ARATE]
+            if logging:
+                m = S[S_NT]
+                touched[m] = a
+                ov[m] = T[a]
+                S[S_NT] = m + 1
+            T[a] = av
+        c0 = (c0 << 1) | y
+        nib = (nib << 1) | y
+    return bits
 
 
-@jit(inline=True)
+@jit
 def _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update):
-    """After byte c: history, words, match model, the next byte's contexts."""
+    """After byte c: history, words, match model, the next byte's contexts. (The byte at absolute
+    position p is base[p] below base_len, else data[p - base_len]: written out, see _code_byte.)"""
     S[S_C8] = ((S[S_C8] << 8) | (S[S_C4] >> 24)) & 0xFFFFFFFF
     S[S_C4] = ((S[S_C4] << 8) | c) & 0xFFFFFFFF
     f = c + 32 if 65 <= c <= 90 else c
@@ -410,7 +425,8 @@ def _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update):
     nxt = S[S_BASE] + i + 1  # absolute position of the next byte
     mlen = S[S_MLEN]
     if mlen > 0:
-        if _byte_at(base, base_len, data, S[S_MPTR]) == c:
+        mp = S[S_MPTR]
+        if (np.int64(base[mp]) if mp < base_len else np.int64(data[mp - base_len])) == c:
             S[S_MLEN] = mlen + 1 if mlen < 65535 else mlen
             S[S_MPTR] += 1
         else:
@@ -427,7 +443,10 @@ def _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update):
             if cand > 0:
                 n = 0
                 while n < 32 and cand - n - 1 >= 0 and n < i + 1:
-                    if _byte_at(base, base_len, data, cand - n - 1) != _byte_at(base, base_len, data, nxt - n - 1):
+                    p = cand - n - 1
+                    q = nxt - n - 1
+                    if ((base[p] if p < base_len else data[p - base_len])
+                            != (base[q] if q < base_len else data[q - base_len])):
                         break
                     n += 1
                 if n >= minlen:
@@ -461,73 +480,41 @@ def _code(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, upda
     ext: an external model's input, ext[i, c0] = st(p(bit = 1)) at byte i of data and partial byte
     c0 (external_inputs); an array of no rows when there is none (the input is then 0).
     """
-    G = np.zeros(NH, dtype=np.int64)
+    G = np.zeros(4 * NH, dtype=np.int64)
     slots = np.zeros(NH + 3, dtype=np.int64)
     vals = np.zeros(NH + 3, dtype=np.int64)
     x = np.zeros(NI, dtype=np.int64)
-    aux = np.zeros(X_LEN, dtype=np.int64)
+    no_rows = np.zeros(0, dtype=np.int64)
     bits = 0.0
-    has_ext = ext.shape[0] > 0
     for i in range(S[S_I], data.size):
         c = np.int64(data[i])
-        c0 = 1
-        nib = 1
-        for k in range(7, -1, -1):
-            if k == 7 or k == 3:
-                _groups(T, ov, touched, P, S, H, c0, G, update)
-                nib = 1
-            if has_ext:
-                x[I_EXT] = ext[i, c0]
-            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
-            y = (c >> k) & 1
-            bits += NL[p] if y else NL[4096 - p]
-            if update:
-                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
-            c0 = (c0 << 1) | y
-            nib = (nib << 1) | y
+        bits = _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, vals, x, ov, touched, update,
+                          c, ext, i, no_rows, no_rows, bits)
         _end_byte(T, ov, touched, P, base, base_len, data, S, H, c, update)
     return bits
 
 
 @jit
-def _distribution(T, W, P, ST, SQ, RT, base, base_len, data, S, H, ov, touched, out):
-    """out[b] = p(next byte = b) at the state S, H: the product of the probabilities of b's 8 bits
-    as _code codes them, learning after each bit (the later bits of a byte see the earlier ones),
-    every change undone after each b. T's writes go through the undo log (touched, ov: room for 8
-    more bits), the mixer rows are saved and put back here; T and W end as they started."""
-    G = np.zeros(NH, dtype=np.int64)
+def _distribution(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, ov, touched, out):
+    """out[b] = p(next byte = b) at the state S, H: 2^-(the bits of b as _code codes it, learning
+    after each bit, so the later bits of a byte see the earlier ones), every change undone after
+    each b. T's writes go through the undo log (touched, ov: room for 8 more bits), the mixer rows
+    are saved and put back here; T and W end as they started."""
+    G = np.zeros(4 * NH, dtype=np.int64)
     slots = np.zeros(NH + 3, dtype=np.int64)
     vals = np.zeros(NH + 3, dtype=np.int64)
     x = np.zeros(NI, dtype=np.int64)
-    aux = np.zeros(X_LEN, dtype=np.int64)
-    rows = np.zeros(14, dtype=np.int64)
-    saved = np.zeros(14 * NI, dtype=np.int64)
+    rows = np.zeros(16, dtype=np.int64)
+    saved = np.zeros(16 * NI, dtype=np.int64)
+    no_ext = np.zeros((0, 256), dtype=np.int16)
     mark = S[S_NT]
     for b in range(256):
-        q = 1.0
-        c0 = 1
-        nib = 1
-        for k in range(7, -1, -1):
-            if k == 7 or k == 3:
-                _groups(T, ov, touched, P, S, H, c0, G, True)
-                nib = 1
-            p = _predict(T, W, P, ST, SQ, base, base_len, data, S, G, c0, 7 - k, nib, slots, vals, x, aux)
-            y = (b >> k) & 1
-            q *= (p if y else 4096 - p) / 4096.0
-            if k > 0:
-                d = 2 * (7 - k)
-                rows[d] = aux[X_MIXSET_A]
-                rows[d + 1] = aux[X_MIXSET_B]
-                for i in range(NI):
-                    saved[d * NI + i] = W[rows[d] + i]
-                    saved[(d + 1) * NI + i] = W[rows[d + 1] + i]
-                _update(T, ov, touched, W, P, RT, S, G, y, slots, vals, x, aux)
-            c0 = (c0 << 1) | y
-            nib = (nib << 1) | y
-        out[b] = q
-        for d in range(13, -1, -1):
-            for i in range(NI):
-                W[rows[d] + i] = saved[d * NI + i]
+        bits = _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, vals, x, ov, touched, True,
+                          b, no_ext, 0, rows, saved, 0.0)
+        out[b] = 2.0 ** -bits
+        for d in range(15, -1, -1):
+            for q in range(NI):
+                W[rows[d] + q] = saved[d * NI + q]
         for m in range(S[S_NT] - 1, mark - 1, -1):
             T[touched[m]] = ov[m]
         S[S_NT] = mark
@@ -915,7 +902,7 @@ class MixModel:
                   ses["H"], ses["ov"], ses["touched"], True, NO_EXT)
             ses["text"] = prefix
         out = np.empty(256)
-        _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, self.base, self.base_len, data, ses["S"], ses["H"],
+        _distribution(ses["T"], ses["W"], self.P, ST, SQ, self.RT, NL, self.base, self.base_len, data, ses["S"], ses["H"],
                       ses["ov"], ses["touched"], out)
         return out
 
