@@ -240,7 +240,18 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
     """
     logging = touched.size > 0
     saving = rows.size > 0
+    nt = S[S_NT]  # the undo log's length, kept here and written back at the end
     hbits = P[P_BITS]
+    off_h = P[P_OFF_H]
+    off_o0 = P[P_OFF_O0]
+    off_o1 = P[P_OFF_O1]
+    off_msm = P[P_OFF_MSM]
+    woff_b = P[P_WOFF_B]
+    off_a1 = P[P_OFF_A1]
+    a1mask = (1 << P[P_A1BITS]) - 1
+    aw = P[P_APMW]
+    lr = P[P_LR]
+    arate = P[P_ARATE]
     limit = P[P_LIMIT]
     c1 = S[S_C4] & 0xFF
     c0 = 1
@@ -250,13 +261,13 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
         if k == 7 or k == 3:  # the groups of this nibble
             for j in range(NH):
                 full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-                b0 = P[P_OFF_H] + (j << hbits) + ((full >> (36 - hbits)) << 4)  # the group from bits 36-hbits..31
+                b0 = off_h + (j << hbits) + ((full >> (36 - hbits)) << 4)  # the group from bits 36-hbits..31
                 G[j] = (b0 << 15) | (((full << 1) & 0x7FFE) | 1)  # the tag from bits 0-13; never an empty group's 0x8000
                 G[NH + j] = T[b0]
                 G[2 * NH + j] = T[b0 ^ 16]
                 if k == 7:  # the second nibble's groups are known too (c is): start reading them now
                     full = _h32((H[j] + (16 + (c >> 4)) * 0x01000193) & 0xFFFFFFFF)
-                    b0 = P[P_OFF_H] + (j << hbits) + ((full >> (36 - hbits)) << 4)
+                    b0 = off_h + (j << hbits) + ((full >> (36 - hbits)) << 4)
                     G[3 * NH + j] = T[b0] + T[b0 ^ 16]
             for j in range(NH):
                 tag = G[j] & 0x7FFF
@@ -275,17 +286,16 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
                     n1 = (np.int64(T[b1 + 1]) & 1023) if (t1 >> 1) & 1 else 0
                     b = b0 if n0 <= n1 else b1
                     if logging:
-                        m = S[S_NT]
-                        touched[m] = b
-                        ov[m] = T[b]
-                        S[S_NT] = m + 1
+                        touched[nt] = b
+                        ov[nt] = T[b]
+                        nt += 1
                     T[b] = tag << 16
                     G[j] = b
             nib = 1
         # -- predict: the context predictors
         x[I_EXT] = ext[row, c0] if ext.shape[0] > 0 else 0
-        slots[0] = P[P_OFF_O0] + c0
-        slots[1] = P[P_OFF_O1] + (c1 << 8) + c0
+        slots[0] = off_o0 + c0
+        slots[1] = off_o1 + (c1 << 8) + c0
         x[0] = 256
         for j in range(2):
             v = np.int64(T[slots[j]])
@@ -312,7 +322,7 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
             eb = (np.int64(base[mp]) if mp < base_len else np.int64(data[mp - base_len])) | 256
             if (eb >> (8 - nb)) == c0:
                 ebit = (eb >> (7 - nb)) & 1
-                s = P[P_OFF_MSM] + _match_bucket(mlen) * 2 + ebit
+                s = off_msm + _match_bucket(mlen) * 2 + ebit
                 slots[NH + 2] = s
                 v = np.int64(T[s])
                 vals[NH + 2] = v
@@ -326,7 +336,7 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
         for j in range(2, 7):
             if vals[j] & 1023:
                 known += 1
-        sb = P[P_WOFF_B] + (((known * 4 + mstate) << 3) | nb) * NI
+        sb = woff_b + (((known * 4 + mstate) << 3) | nb) * NI
         da = 0
         db = 0
         for q in range(NI):
@@ -343,9 +353,8 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
         # the APM: order 1, interpolating between 33 buckets of the stretch
         s = dm + 2048  # 1..4095
         w = s & 127
-        a1 = P[P_OFF_A1] + (((c1 << 8) | c0) & ((1 << P[P_A1BITS]) - 1)) * 33 + (s >> 7)
+        a1 = off_a1 + (((c1 << 8) | c0) & a1mask) * 33 + (s >> 7)
         pa1 = (np.int64(T[a1]) * (128 - w) + np.int64(T[a1 + 1]) * w) >> 11
-        aw = P[P_APMW]
         p = (pm * (16 - aw) + pa1 * aw) >> 4
         p = 1 if p < 1 else (4095 if p > 4095 else p)
         y = (c >> k) & 1
@@ -362,10 +371,9 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
                     bit = 1 << (s - g)
                     if not tv & bit:
                         if logging:
-                            m = S[S_NT]
-                            touched[m] = g
-                            ov[m] = tv
-                            S[S_NT] = m + 1
+                            touched[nt] = g
+                            ov[nt] = tv
+                            nt += 1
                         T[g] = tv | bit
                 v = vals[j]
                 n = v & 1023
@@ -375,10 +383,9 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
                 if n < limit:
                     n += 1
                 if logging:
-                    m = S[S_NT]
-                    touched[m] = s
-                    ov[m] = T[s]
-                    S[S_NT] = m + 1
+                    touched[nt] = s
+                    ov[nt] = T[s]
+                    nt += 1
                 T[s] = (pv << 10) | n
             # the two mixers
             if saving:
@@ -387,7 +394,6 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
                 for q in range(NI):
                     saved[2 * nb * NI + q] = W[sa + q]
                     saved[(2 * nb + 1) * NI + q] = W[sb + q]
-            lr = P[P_LR]
             ea = ((y << 12) - pa) * lr
             eb = ((y << 12) - pb) * lr
             for q in range(NI):
@@ -396,15 +402,15 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
             # the APM: the nearer of the two buckets
             a = a1 + (1 if w >= 64 else 0)
             av = np.int64(T[a])
-            av += ((y << 16) - av) >> P[P_ARATE]
+            av += ((y << 16) - av) >> arate
             if logging:
-                m = S[S_NT]
-                touched[m] = a
-                ov[m] = T[a]
-                S[S_NT] = m + 1
+                touched[nt] = a
+                ov[nt] = T[a]
+                nt += 1
             T[a] = av
         c0 = (c0 << 1) | y
         nib = (nib << 1) | y
+    S[S_NT] = nt
     return bits
 
 
