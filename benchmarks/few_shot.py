@@ -50,20 +50,29 @@ ONE_SHOT_CHOICE = "cm3_bg4"
 
 
 
+def cv_folds(y, shots, seed):
+    """The stratified K-fold split (K = min(shots, 5), seeded) on which candidates are compared."""
+    _, codes = np.unique(np.asarray(y, dtype=object).astype(str), return_inverse=True)
+    return list(StratifiedKFold(min(shots, 5), shuffle=True, random_state=seed).split(np.zeros(len(codes)), codes))
+
+
+def cv_accuracy(make, X, y, folds):
+    """K-fold CV accuracy of the estimator that make() returns, on the few-shot texts."""
+    y = np.asarray(y, dtype=object)
+    right = 0
+    for tr, va in folds:
+        clf = make().fit([X[i] for i in tr], y[tr])
+        right += int(np.sum(clf.predict([X[i] for i in va]) == y[va]))
+    return right / len(y)
+
+
 def compression_choice(X, y, shots, seed):
     """The candidate with the best K-fold CV accuracy on the few-shot texts (ties: the first)."""
     if shots < 2:
         return ONE_SHOT_CHOICE, {}
-    y = np.asarray(y, dtype=object)
-    _, codes = np.unique(y.astype(str), return_inverse=True)
-    folds = list(StratifiedKFold(min(shots, 5), shuffle=True, random_state=seed).split(np.zeros(len(y)), codes))
-    cv = {}
-    for name, params in CANDIDATES.items():
-        right = 0
-        for tr, va in folds:
-            clf = CompressionClassifier(**params, n_jobs=-1).fit([X[i] for i in tr], y[tr])
-            right += int(np.sum(clf.predict([X[i] for i in va]) == y[va]))
-        cv[name] = right / len(y)
+    folds = cv_folds(y, shots, seed)
+    cv = {name: cv_accuracy(lambda p=params: CompressionClassifier(**p, n_jobs=-1), X, y, folds)
+          for name, params in CANDIDATES.items()}
     return max(CANDIDATES, key=lambda n: cv[n]), cv
 
 

@@ -1,0 +1,127 @@
+"""class_vs_linear with the context-mixing model as a candidate: alone, and as features of the stacked model.
+
+    python benchmarks/class_vs_linear_mix.py [--data trec ...] [--resume]
+
+Reads ``class_vs_linear_background.json`` (every candidate so far, its CV and test accuracy, and the best
+tuned linear baseline) and fits one ``ncd.CodeLengthClassifier`` whose models are the context models of
+orders 1-5, order 3 adapted from a background of all training texts (strength 16), and
+``CompressionClassifier("mix")``, cross-fitted on the training split (stratified 5-fold, seed 0: the folds of
+``class_vs_linear.py``). That one fit gives two new candidates:
+
+* ``mix``: the argmin of the mix model's code lengths, its CV accuracy from the cross-fitted lengths;
+* ``code_lengths_lr_mix``: the logistic regression over all seven models' code lengths (C by the same CV).
+
+The best compression candidate is then chosen again by CV accuracy among all of them, scored once on test,
+and set beside the best linear baseline (CV). The test split chooses nothing. Sets with more than
+``MAX_STACK_CLASSES`` classes (UDHR) are left out. Writes class_vs_linear_mix.json/.md after every set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from ncd import CodeLengthClassifier
+
+from _common import HERE, machine, read_split, seeded_sample
+from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
+
+MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
+    {"model": "cm", "order": 3, "background": "train", "background_strength": 16.0},
+    {"model": "mix"}]
+MIX = len(MODELS) - 1
+
+
+def run_set(row):
+    name = row["data"]
+    X, y = read_split(name, "train")
+    Q_all, yq_all = read_split(name, "test")
+    Q, yq = seeded_sample(Q_all, yq_all, MAX_TEST.get(name), 1)
+    yq = np.asarray(yq, dtype=object)
+    began = time.perf_counter()
+    clf = CodeLengthClassifier(MODELS, cv=CV, random_state=0, n_jobs=-1).fit(X, y)
+    features = clf.code_length_features(Q)
+    n = len(clf.classes_)
+    mix_pred = clf.classes_[np.argmin(features[:, MIX * n:(MIX + 1) * n], axis=1)]
+    cands = dict(row["candidates"])
+    cands["mix"] = {"cv_accuracy": float(clf.model_cv_accuracy_[MIX]), "test_accuracy": float(np.mean(mix_pred == yq))}
+    cands["code_lengths_lr_mix"] = {"cv_accuracy": float(clf.best_score_), "C": clf.C_,
+                                    "test_accuracy": float(np.mean(clf.classes_[clf.logistic_.predict(features)] == yq))}
+    best = max(cands, key=lambda c: cands[c]["cv_accuracy"])  # ties: the earlier candidate
+    lin = row["linear"]
+    return {"data": name, "candidates": cands, "best": best, "best_cv": cands[best]["cv_accuracy"],
+            "best_test": cands[best]["test_accuracy"], "linear": lin, "linear_complete": row.get("linear_complete", True),
+            "margin": cands[best]["test_accuracy"] - lin["test_accuracy"],
+            "argmin_cv_by_model": clf.model_cv_accuracy_.tolist(), "seconds": time.perf_counter() - began}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", action="append")
+    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
+    args = parser.parse_args()
+    base = json.loads((HERE / "class_vs_linear_background.json").read_text())
+    path = HERE / "class_vs_linear_mix.json"
+    out = {"benchmark": "class_vs_linear_mix", "machine": machine(), "models": MODELS, "results": []}
+    if args.resume and path.exists():
+        out["results"] = json.loads(path.read_text())["results"]
+    done = {r["data"] for r in out["results"]}
+    n_classes = {r["data"]: len(set(read_split(r["data"], "train")[1])) for r in base["results"]
+                 if not args.data or r["data"] in args.data}
+    for row in base["results"]:
+        name = row["data"]
+        if name not in n_classes or name in done:
+            continue
+        if n_classes[name] > MAX_STACK_CLASSES:
+            print(f"{name}: {n_classes[name]} classes, more than {MAX_STACK_CLASSES}: left out", flush=True)
+            continue
+        res = run_set(row)
+        out["results"].append(res)
+        out["results"].sort(key=lambda r: [b["data"] for b in base["results"]].index(r["data"]))
+        print(name, res["best"], round(res["best_test"], 4), "linear", round(res["linear"]["test_accuracy"], 4),
+              f"mix cv {res['candidates']['mix']['cv_accuracy']:.4f} stack cv "
+              f"{res['candidates']['code_lengths_lr_mix']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)", flush=True)
+        path.write_text(json.dumps(out, indent=1) + "\n")
+        (HERE / "class_vs_linear_mix.md").write_text(markdown(out))
+
+
+def markdown(out):
+    lines = ["# Compression (CV, with the mixing model) vs the best tuned linear baseline (CV)", "",
+             "`python benchmarks/class_vs_linear_mix.py`", "",
+             "The candidates of `class_vs_linear_background.md` plus `CompressionClassifier('mix')` alone and a "
+             "`CodeLengthClassifier` over seven models (cm orders 1-5, cm3 with a background of strength 16, mix), "
+             "cross-fitted by stratified 5-fold CV on train. The best candidate by CV accuracy is scored once on "
+             "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses nothing.",
+             "", "| data | compression (CV): choice, CV, test | mix: CV, test | stacked with mix: CV, test | "
+             "linear (CV): choice, test | margin |", "|---|---|---|---|---|---|"]
+    wins = ties = losses = 0
+    provisional = []
+    for r in out["results"]:
+        c = r["candidates"]
+        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+        if not r.get("linear_complete", True):
+            provisional.append(r["data"])
+            verdict = f"provisional ({verdict.strip('*')} against the finished baselines only)"
+        else:
+            wins += r["margin"] > 0
+            ties += r["margin"] == 0
+            losses += r["margin"] < 0
+        m, s = c["mix"], c["code_lengths_lr_mix"]
+        lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
+                     f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f} | {s['cv_accuracy']:.3f}, "
+                     f"{s['test_accuracy']:.3f} | {r['linear']['label']}, **{r['linear']['test_accuracy']:.3f}** | "
+                     f"{verdict} {100 * r['margin']:+.2f} |")
+    n = len(out["results"]) - len(provisional)
+    seconds = sum(r["seconds"] for r in out["results"])
+    lines += ["", f"**Ahead on {wins} of {n} sets**, level on {ties}, behind on {losses}"
+              + (f"; not counted: {', '.join(provisional)}" if provisional else "") + ".", "",
+              f"Run time {seconds / 60:.1f} min (fits and scoring of the new candidates); machine: "
+              f"{out['machine']['cores']} cores (shared), {out['machine']['cpu']}.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
