@@ -79,6 +79,21 @@ def main():
         (HERE / "class_vs_linear_background.md").write_text(markdown(out))
 
 
+def tally(results):
+    """Each row's verdict (win, tie, loss, or provisional where not every linear baseline finished),
+    the counts of wins, ties and losses among the counted rows, and the provisional sets."""
+    verdicts, counts, provisional = [], [0, 0, 0], []
+    for r in results:
+        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
+        if not r.get("linear_complete", True):
+            provisional.append(r["data"])
+            verdict = f"provisional ({verdict.strip('*')} against the finished baselines only)"
+        else:
+            counts[0 if r["margin"] > 0 else (1 if r["margin"] == 0 else 2)] += 1
+        verdicts.append(verdict)
+    return verdicts, tuple(counts), provisional
+
+
 def markdown(out):
     lines = ["# Compression (CV, with background candidates) vs the best tuned linear baseline (CV)", "",
              "`python benchmarks/class_vs_linear_background.py`", "",
@@ -87,18 +102,9 @@ def markdown(out):
              "the best linear baseline by CV from `class_vs_linear.json`. The test split chooses nothing.", "",
              "| data | compression (CV): choice, CV, test | cm3 + background s=4 / s=16: test | linear (CV): choice, test "
              "| margin |", "|---|---|---|---|---|"]
-    wins = ties = losses = 0
-    provisional = []
-    for r in out["results"]:
+    verdicts, (wins, ties, losses), provisional = tally(out["results"])
+    for r, verdict in zip(out["results"], verdicts):
         c = r["candidates"]
-        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
-        if not r.get("linear_complete", True):
-            provisional.append(r["data"])
-            verdict = f"provisional ({verdict.strip('*')} against the finished baselines only)"
-        else:
-            wins += r["margin"] > 0
-            ties += r["margin"] == 0
-            losses += r["margin"] < 0
         lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
                      f"{c['cm3_bg4']['test_accuracy']:.3f} / {c['cm3_bg16']['test_accuracy']:.3f} | "
                      f"{r['linear']['label']}, **{r['linear']['test_accuracy']:.3f}** | {verdict} "

@@ -28,6 +28,7 @@ from ncd import CodeLengthClassifier
 
 from _common import HERE, machine, read_split, seeded_sample
 from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
+from class_vs_linear_background import tally
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
     {"model": "cm", "order": 3, "background": "train", "background_strength": 16.0},
@@ -97,18 +98,9 @@ def markdown(out):
              "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses nothing.",
              "", "| data | compression (CV): choice, CV, test | mix: CV, test | stacked with mix: CV, test | "
              "linear (CV): choice, test | margin |", "|---|---|---|---|---|---|"]
-    wins = ties = losses = 0
-    provisional = []
-    for r in out["results"]:
+    verdicts, (wins, ties, losses), provisional = tally(out["results"])
+    for r, verdict in zip(out["results"], verdicts):
         c = r["candidates"]
-        verdict = "**win**" if r["margin"] > 0 else ("tie" if r["margin"] == 0 else "loss")
-        if not r.get("linear_complete", True):
-            provisional.append(r["data"])
-            verdict = f"provisional ({verdict.strip('*')} against the finished baselines only)"
-        else:
-            wins += r["margin"] > 0
-            ties += r["margin"] == 0
-            losses += r["margin"] < 0
         m, s = c["mix"], c["code_lengths_lr_mix"]
         lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
                      f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f} | {s['cv_accuracy']:.3f}, "
