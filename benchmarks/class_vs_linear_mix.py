@@ -48,13 +48,16 @@ def run_set(row):
     n = len(clf.classes_)
     mix_pred = clf.classes_[np.argmin(features[:, MIX * n:(MIX + 1) * n], axis=1)]
     cands = dict(row["candidates"])
-    cands["mix"] = {"cv_accuracy": float(clf.model_cv_accuracy_[MIX]), "test_accuracy": float(np.mean(mix_pred == yq))}
+    cands["mix"] = {"cv_accuracy": float(clf.model_cv_accuracy_[MIX]),
+                    "test_accuracy": float(np.mean(mix_pred == yq))}
+    stacked_pred = clf.classes_[clf.logistic_.predict(features)]
     cands["code_lengths_lr_mix"] = {"cv_accuracy": float(clf.best_score_), "C": clf.C_,
-                                    "test_accuracy": float(np.mean(clf.classes_[clf.logistic_.predict(features)] == yq))}
+                                    "test_accuracy": float(np.mean(stacked_pred == yq))}
     best = max(cands, key=lambda c: cands[c]["cv_accuracy"])  # ties: the earlier candidate
     lin = row["linear"]
     return {"data": name, "candidates": cands, "best": best, "best_cv": cands[best]["cv_accuracy"],
-            "best_test": cands[best]["test_accuracy"], "linear": lin, "linear_complete": row.get("linear_complete", True),
+            "best_test": cands[best]["test_accuracy"], "linear": lin,
+            "linear_complete": row.get("linear_complete", True),
             "margin": cands[best]["test_accuracy"] - lin["test_accuracy"],
             "argmin_cv_by_model": clf.model_cv_accuracy_.tolist(), "seconds": time.perf_counter() - began}
 

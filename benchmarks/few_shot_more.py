@@ -60,15 +60,17 @@ def run_set(old, shots, max_test):
             cv[cname] = cv_accuracy(make, Xs, ys, folds)
             tests[cname] = float(np.mean(make().fit(Xs, ys).predict(Q) == yq))
         choice = max(cv, key=lambda n: cv[n])
-        runs.append({"seed": seed, "compression_choice": choice, "compression_cv": cv, "compression_test": tests[choice],
-                     "candidates_test": tests, "linear_choice": run["linear_choice"], "linear_test": run["linear_test"]})
-        print(f"  {name} seed {seed}: {choice} {tests[choice]:.3f} (cv {cv[choice]:.3f}) linear {run['linear_test']:.3f}",
-              flush=True)
+        runs.append({"seed": seed, "compression_choice": choice, "compression_cv": cv,
+                     "compression_test": tests[choice], "candidates_test": tests, "linear_choice": run["linear_choice"],
+                     "linear_test": run["linear_test"]})
+        print(f"  {name} seed {seed}: {choice} {tests[choice]:.3f} (cv {cv[choice]:.3f}) "
+              f"linear {run['linear_test']:.3f}", flush=True)
     comp = [r["compression_test"] for r in runs]
     lin = [r["linear_test"] for r in runs]
     by_candidate = {c: mean_interval([r["candidates_test"][c] for r in runs]) for c in runs[0]["candidates_test"]}
-    return {"data": name, "shots": shots, "runs": runs, "compression": mean_interval(comp), "linear": mean_interval(lin),
-            "old_compression": old["shots"][str(shots)]["compression"], "by_candidate": by_candidate,
+    return {"data": name, "shots": shots, "runs": runs, "compression": mean_interval(comp),
+            "linear": mean_interval(lin), "old_compression": old["shots"][str(shots)]["compression"],
+            "by_candidate": by_candidate,
             "seconds": time.perf_counter() - began}
 
 

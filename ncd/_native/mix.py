@@ -262,7 +262,8 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
             for j in range(NH):
                 full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
                 b0 = off_h + (j << hbits) + ((full >> (36 - hbits)) << 4)  # the group from bits 36-hbits..31
-                G[j] = (b0 << 15) | (((full << 1) & 0x7FFE) | 1)  # the tag from bits 0-13; never an empty group's 0x8000
+                # the tag, from bits 0-13: 1..0x7FFF, never an empty group's 0x8000
+                G[j] = (b0 << 15) | (((full << 1) & 0x7FFE) | 1)
                 G[NH + j] = T[b0]
                 G[2 * NH + j] = T[b0 ^ 16]
                 if k == 7:  # the second nibble's groups are known too (c is): start reading them now
