@@ -120,6 +120,15 @@ def _h32(x):
 
 
 @jit(inline=True)
+def _group(h, c0, j, off_h, hbits):
+    """Hashed context j (hash h) at the nibble that starts at c0: the first slot of its group, from
+    bits 36-hbits..31 of the hash, and its 15-bit tag, from bits 0-13 (1..0x7FFF, never an empty
+    group's 0x8000). Scalars only, so inlining it costs nothing (see _code_byte)."""
+    full = _h32((h + c0 * 0x01000193) & 0xFFFFFFFF)
+    return off_h + (j << hbits) + ((full >> (36 - hbits)) << 4), ((full << 1) & 0x7FFE) | 1
+
+
+@jit(inline=True)
 def _match_bucket(mlen):
     if mlen < 16:
         return mlen
@@ -260,15 +269,12 @@ def _code_byte(T, W, P, ST, SQ, RT, NL, base, base_len, data, S, H, G, slots, va
         nb = 7 - k  # bits of the byte known
         if k == 7 or k == 3:  # the groups of this nibble
             for j in range(NH):
-                full = _h32((H[j] + c0 * 0x01000193) & 0xFFFFFFFF)
-                b0 = off_h + (j << hbits) + ((full >> (36 - hbits)) << 4)  # the group from bits 36-hbits..31
-                # the tag, from bits 0-13: 1..0x7FFF, never an empty group's 0x8000
-                G[j] = (b0 << 15) | (((full << 1) & 0x7FFE) | 1)
+                b0, tag = _group(H[j], c0, j, off_h, hbits)
+                G[j] = (b0 << 15) | tag
                 G[NH + j] = T[b0]
                 G[2 * NH + j] = T[b0 ^ 16]
                 if k == 7:  # the second nibble's groups are known too (c is): start reading them now
-                    full = _h32((H[j] + (16 + (c >> 4)) * 0x01000193) & 0xFFFFFFFF)
-                    b0 = off_h + (j << hbits) + ((full >> (36 - hbits)) << 4)
+                    b0, tag = _group(H[j], 16 + (c >> 4), j, off_h, hbits)
                     G[3 * NH + j] = T[b0] + T[b0 ^ 16]
             for j in range(NH):
                 tag = G[j] & 0x7FFF
