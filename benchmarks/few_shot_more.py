@@ -40,7 +40,10 @@ NEW_LABELS = {"mix": "CompressionClassifier('mix')", "gzip_knn1": "NCDClassifier
               "gzip_knn3": "NCDClassifier(3, compressor='gzip')"}
 
 
-def run_set(old, shots, max_test):
+def run_set(old, shots, max_test, new=None):
+    """The set's trials with the ``new`` candidates (default NEW) added to those of ``old`` (a few_shot.json
+    entry, or one built like it) and the compression choice made again by CV among all of them."""
+    new = NEW if new is None else new
     name = old["data"]
     X, y = read_split(name, "train")
     Q, yq = seeded_sample(*read_split(name, "test"), max_test, 1)
@@ -56,7 +59,7 @@ def run_set(old, shots, max_test):
         folds = cv_folds(ys, shots, seed)
         cv = dict(run["compression_cv"])
         tests = dict(run["candidates_test"])
-        for cname, make in NEW.items():
+        for cname, make in new.items():
             cv[cname] = cv_accuracy(make, Xs, ys, folds)
             tests[cname] = float(np.mean(make().fit(Xs, ys).predict(Q) == yq))
         choice = max(cv, key=lambda n: cv[n])
