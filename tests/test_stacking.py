@@ -123,6 +123,53 @@ def test_clone_pickle_pipeline_and_gridsearch(udhr):
     assert search.score(Xt, yt) > 0.8
 
 
+def _opening(text, k):
+    return b" ".join(text.encode().split()[:k])
+
+
+def test_head_words_features_are_the_code_lengths_of_the_opening_words(udhr):
+    X, y, Xt, _ = udhr
+    X = [x if i % 2 else "  " + x.replace(" ", " \n ", 3) for i, x in enumerate(X)]  # runs of whitespace
+    clf = CodeLengthClassifier(SMALL, cv=3, head_words=(3, 1)).fit(X, y)
+    plain = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
+    n, k = len(X), len(clf.classes_)
+    assert clf.train_features_.shape == (n, 3 * 2 * k)
+    # the whole texts' block is the plain classifier's, and each model alone scores the same
+    np.testing.assert_array_equal(clf.train_features_[:, :2 * k], plain.train_features_)
+    np.testing.assert_array_equal(clf.model_cv_accuracy_, plain.model_cv_accuracy_)
+    np.testing.assert_array_equal(clf.folds_, plain.folds_)
+    codes = np.searchsorted(clf.classes_, np.asarray(y))
+    # cross-fitted: each fold's opening words scored by models fitted on the other folds
+    for f in np.unique(clf.folds_):
+        inside, held = np.flatnonzero(clf.folds_ != f), np.flatnonzero(clf.folds_ == f)
+        for m, params in enumerate(SMALL):
+            model = CompressionClassifier(**params).partial_fit([X[i] for i in inside], codes[inside],
+                                                                classes=np.arange(k))
+            for v, words in enumerate((3, 1)):
+                cut = [_opening(X[i], words) for i in held]
+                bits = model.code_lengths(cut) / np.maximum([len(c) for c in cut], 1)[:, None]
+                b = (1 + v) * 2 + m
+                np.testing.assert_allclose(clf.train_features_[held, b * k:(b + 1) * k],
+                                           bits - bits.min(axis=1, keepdims=True))
+    # new texts: the same from the models fitted on all the training texts
+    feats = clf.code_length_features(Xt[:4])
+    assert feats.shape == (4, 6 * k)
+    np.testing.assert_allclose(feats[:, 2 * k:4 * k], plain.code_length_features([_opening(t, 3) for t in Xt[:4]]))
+    np.testing.assert_allclose(feats[:, 4 * k:], plain.code_length_features([_opening(t, 1) for t in Xt[:4]]))
+    assert clf.predict(Xt[:4]).shape == (4,)
+
+
+def test_a_pickle_from_before_head_words_loads_with_none(udhr):
+    X, y, Xt, _ = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
+    state = dict(clf.__getstate__())  # a copy: Python may hand back the instance's own __dict__
+    del state["head_words"]
+    old = CodeLengthClassifier.__new__(CodeLengthClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["head_words"] == ()
+    np.testing.assert_array_equal(old.predict(Xt), clf.predict(Xt))
+
+
 def test_gridsearch_over_compression_classifier_with_the_default_grid(udhr):
     X, y, _, _ = udhr
     grid = default_grid()
@@ -143,6 +190,11 @@ def test_gridsearch_over_compression_classifier_with_the_default_grid(udhr):
     ({"Cs": (1.0, 0)}, "'Cs' parameter"),
     ({"Cs": "1"}, "'Cs' parameter"),
     ({"random_state": -1}, "'random_state' parameter"),
+    ({"head_words": (0,)}, "'head_words' parameter of CodeLengthClassifier must be a sequence of positive ints"),
+    ({"head_words": 2}, "'head_words' parameter"),
+    ({"head_words": "2"}, "'head_words' parameter"),
+    ({"head_words": (True,)}, "'head_words' parameter"),
+    ({"head_words": (2.5,)}, "'head_words' parameter"),
 ])
 def test_bad_parameters_are_named_in_fit(params, message):
     clf = CodeLengthClassifier(**params)  # __init__ stores, never checks
