@@ -27,6 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from ._validation import check_int, check_texts
 from .class_level import CompressionClassifier
@@ -304,7 +305,9 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         # C by cross-validated accuracy on the cross-fitted features, the same folds
         Cs = sorted(float(c) for c in self.Cs)
         correct = np.zeros(len(Cs))
-        with warnings.catch_warnings():
+        # one BLAS thread: the regression is small (n_models * n_classes features), and threads of
+        # BLAS on a machine whose cores are busy made each fit 10-25x slower (benchmarks/stacking_speed.md)
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("ignore", ConvergenceWarning)
             for f in np.unique(folds):
                 inside, held_out = folds != f, folds == f
