@@ -14,17 +14,15 @@ every set; the sets run where the last benchmark lost first.
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 
 import numpy as np
 
 from ncd import CodeLengthClassifier
 
-from _common import HERE, machine, read_split, seeded_sample
+from _common import read_split, seeded_sample
+from _increments import main, table
 from class_vs_linear import CV, MAX_TEST
-from class_vs_linear_background import tally
 from class_vs_linear_words import MODELS
 
 HEAD_WORDS = (2,)
@@ -53,64 +51,29 @@ def run_set(row):
             "seconds": time.perf_counter() - began}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", action="append")
-    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
-    args = parser.parse_args()
-    base = json.loads((HERE / "class_vs_linear_words.json").read_text())
-    rows = sorted(base["results"], key=lambda r: ORDER.index(r["data"]) if r["data"] in ORDER else len(ORDER))
-    path = HERE / "class_vs_linear_heads.json"
-    out = {"benchmark": "class_vs_linear_heads", "machine": machine(), "models": MODELS,
-           "head_words": list(HEAD_WORDS), "results": []}
-    if args.resume and path.exists():
-        out["results"] = json.loads(path.read_text())["results"]
-    done = {r["data"] for r in out["results"]}
-    for row in rows:
-        name = row["data"]
-        if (args.data and name not in args.data) or name in done:
-            continue
-        res = run_set(row)
-        out["results"].append(res)
-        out["results"].sort(key=lambda r: [b["data"] for b in base["results"]].index(r["data"]))
-        c = res["candidates"]
-        print(name, res["best"], round(res["best_test"], 4), "linear", round(res["linear"]["test_accuracy"], 4),
-              f"heads cv {c['code_lengths_lr_heads']['cv_accuracy']:.4f} test "
-              f"{c['code_lengths_lr_heads']['test_accuracy']:.4f}; words stack cv "
-              f"{c['code_lengths_lr_words']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)", flush=True)
-        path.write_text(json.dumps(out, indent=1) + "\n")
-        (HERE / "class_vs_linear_heads.md").write_text(markdown(out, [r["data"] for r in base["results"]]))
+def summary(res):
+    c = res["candidates"]
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} linear {round(res['linear']['test_accuracy'], 4)} "
+            f"heads cv {c['code_lengths_lr_heads']['cv_accuracy']:.4f} test "
+            f"{c['code_lengths_lr_heads']['test_accuracy']:.4f}; words stack cv "
+            f"{c['code_lengths_lr_words']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)")
 
 
-def markdown(out, every):
-    lines = ["# Compression (CV, with opening-word code lengths) vs the best tuned linear baseline (CV)", "",
-             "`python benchmarks/class_vs_linear_heads.py`", "",
-             "The candidates of `class_vs_linear_words.md` plus a `CodeLengthClassifier` over the same eleven models "
-             f"with `head_words={tuple(out['head_words'])}`: each model's code lengths of the whole text and of its "
-             "first two words are the features, cross-fitted by stratified 5-fold CV on train (the same folds). The "
-             "best candidate by CV accuracy is scored once on test, beside the best linear baseline by CV "
-             "(`class_vs_linear.json`). The test split chooses nothing.",
-             "", "| data | compression (CV): choice, CV, test | stacked, whole texts: CV, test | stacked with opening "
-             "words: CV, test | linear (CV): choice, test | margin |", "|---|---|---|---|---|---|"]
-    verdicts, (wins, ties, losses), provisional = tally(out["results"])
-    for r, verdict in zip(out["results"], verdicts):
-        c = r["candidates"]
-        w, h = c["code_lengths_lr_words"], c["code_lengths_lr_heads"]
-        lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
-                     f"{w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f} | {h['cv_accuracy']:.3f}, "
-                     f"{h['test_accuracy']:.3f} | {r['linear']['label']}, **{r['linear']['test_accuracy']:.3f}** | "
-                     f"{verdict} {100 * r['margin']:+.2f} |")
-    n = len(out["results"]) - len(provisional)
-    seconds = sum(r["seconds"] for r in out["results"])
-    missing = [d for d in every if d not in {r["data"] for r in out["results"]}]
-    lines += ["", f"**Ahead on {wins} of {n} sets**, level on {ties}, behind on {losses}"
-              + (f"; not counted: {', '.join(provisional)}" if provisional else "") + "."
-              + (f" **Partial**: not run yet on {', '.join(missing)} (see `class_vs_linear_words.md` for those)."
-                 if missing else ""), "",
-              f"Run time {seconds / 60:.1f} min (fits and scoring of the new candidate); machine: "
-              f"{out['machine']['cores']} cores (shared), {out['machine']['cpu']}.", ""]
-    return "\n".join(lines)
+def markdown(out, every=None):
+    def cells(r):
+        w, h = r["candidates"]["code_lengths_lr_words"], r["candidates"]["code_lengths_lr_heads"]
+        return [f"{w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f}", f"{h['cv_accuracy']:.3f}, {h['test_accuracy']:.3f}"]
+
+    return table(out, "Compression (CV, with opening-word code lengths) vs the best tuned linear baseline (CV)",
+                 "class_vs_linear_heads.py",
+                 "The candidates of `class_vs_linear_words.md` plus a `CodeLengthClassifier` over the same eleven models "
+                 f"with `head_words={tuple(out['head_words'])}`: each model's code lengths of the whole text and of its "
+                 "first two words are the features, cross-fitted by stratified 5-fold CV on train (the same folds). The "
+                 "best candidate by CV accuracy is scored once on test, beside the best linear baseline by CV "
+                 "(`class_vs_linear.json`). The test split chooses nothing.",
+                 ["stacked, whole texts: CV, test", "stacked with opening words: CV, test"], cells, every=every)
 
 
 if __name__ == "__main__":
-    main()
+    main("class_vs_linear_heads", "class_vs_linear_words", run_set, summary, markdown,
+         extra={"models": MODELS, "head_words": list(HEAD_WORDS)}, order=ORDER, doc=__doc__)

@@ -18,17 +18,15 @@ and set beside the best linear baseline (CV). The test split chooses nothing. Se
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 
 import numpy as np
 
 from ncd import CodeLengthClassifier
 
-from _common import HERE, machine, read_split, seeded_sample
+from _common import read_split, seeded_sample
+from _increments import main, table
 from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
-from class_vs_linear_background import tally
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
     {"model": "cm", "order": 3, "background": "train", "background_strength": 16.0},
@@ -65,59 +63,27 @@ def run_set(row):
             "argmin_cv_by_model": clf.model_cv_accuracy_.tolist(), "seconds": time.perf_counter() - began}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", action="append")
-    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
-    args = parser.parse_args()
-    base = json.loads((HERE / "class_vs_linear_background.json").read_text())
-    path = HERE / "class_vs_linear_mix.json"
-    out = {"benchmark": "class_vs_linear_mix", "machine": machine(), "models": MODELS, "results": []}
-    if args.resume and path.exists():
-        out["results"] = json.loads(path.read_text())["results"]
-    done = {r["data"] for r in out["results"]}
-    for row in base["results"]:
-        name = row["data"]
-        if (args.data and name not in args.data) or name in done:
-            continue
-        res = run_set(row)
-        if res is None:
-            print(f"{name}: more than {MAX_STACK_CLASSES} classes: left out", flush=True)
-            continue
-        out["results"].append(res)
-        out["results"].sort(key=lambda r: [b["data"] for b in base["results"]].index(r["data"]))
-        print(name, res["best"], round(res["best_test"], 4), "linear", round(res["linear"]["test_accuracy"], 4),
-              f"mix cv {res['candidates']['mix']['cv_accuracy']:.4f} stack cv "
-              f"{res['candidates']['code_lengths_lr_mix']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)", flush=True)
-        path.write_text(json.dumps(out, indent=1) + "\n")
-        (HERE / "class_vs_linear_mix.md").write_text(markdown(out))
+def summary(res):
+    c = res["candidates"]
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} linear {round(res['linear']['test_accuracy'], 4)} "
+            f"mix cv {c['mix']['cv_accuracy']:.4f} stack cv {c['code_lengths_lr_mix']['cv_accuracy']:.4f} "
+            f"({res['seconds']:.0f} s)")
 
 
-def markdown(out):
-    lines = ["# Compression (CV, with the mixing model) vs the best tuned linear baseline (CV)", "",
-             "`python benchmarks/class_vs_linear_mix.py`", "",
-             "The candidates of `class_vs_linear_background.md` plus `CompressionClassifier('mix')` alone and a "
-             "`CodeLengthClassifier` over seven models (cm orders 1-5, cm3 with a background of strength 16, mix), "
-             "cross-fitted by stratified 5-fold CV on train. The best candidate by CV accuracy is scored once on "
-             "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses nothing.",
-             "", "| data | compression (CV): choice, CV, test | mix: CV, test | stacked with mix: CV, test | "
-             "linear (CV): choice, test | margin |", "|---|---|---|---|---|---|"]
-    verdicts, (wins, ties, losses), provisional = tally(out["results"])
-    for r, verdict in zip(out["results"], verdicts):
-        c = r["candidates"]
-        m, s = c["mix"], c["code_lengths_lr_mix"]
-        lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
-                     f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f} | {s['cv_accuracy']:.3f}, "
-                     f"{s['test_accuracy']:.3f} | {r['linear']['label']}, **{r['linear']['test_accuracy']:.3f}** | "
-                     f"{verdict} {100 * r['margin']:+.2f} |")
-    n = len(out["results"]) - len(provisional)
-    seconds = sum(r["seconds"] for r in out["results"])
-    lines += ["", f"**Ahead on {wins} of {n} sets**, level on {ties}, behind on {losses}"
-              + (f"; not counted: {', '.join(provisional)}" if provisional else "") + ".", "",
-              f"Run time {seconds / 60:.1f} min (fits and scoring of the new candidates); machine: "
-              f"{out['machine']['cores']} cores (shared), {out['machine']['cpu']}.", ""]
-    return "\n".join(lines)
+def markdown(out, every=None):
+    def cells(r):
+        m, s = r["candidates"]["mix"], r["candidates"]["code_lengths_lr_mix"]
+        return [f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f}", f"{s['cv_accuracy']:.3f}, {s['test_accuracy']:.3f}"]
+
+    return table(out, "Compression (CV, with the mixing model) vs the best tuned linear baseline (CV)",
+                 "class_vs_linear_mix.py",
+                 "The candidates of `class_vs_linear_background.md` plus `CompressionClassifier('mix')` alone and a "
+                 "`CodeLengthClassifier` over seven models (cm orders 1-5, cm3 with a background of strength 16, mix), "
+                 "cross-fitted by stratified 5-fold CV on train. The best candidate by CV accuracy is scored once on "
+                 "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses nothing.",
+                 ["mix: CV, test", "stacked with mix: CV, test"], cells)
 
 
 if __name__ == "__main__":
-    main()
+    main("class_vs_linear_mix", "class_vs_linear_background", run_set, summary, markdown, extra={"models": MODELS},
+         doc=__doc__)

@@ -1,0 +1,70 @@
+"""Shared running and reporting of the benchmarks that add candidates to an earlier one's rows.
+
+``class_vs_linear_mix.py``, ``class_vs_linear_words.py`` and ``class_vs_linear_heads.py`` each read the rows
+of the benchmark before them (every candidate so far, with its CV and test accuracy, and the best tuned
+linear baseline), add their new candidates to each set's row, choose again by CV accuracy, and write a
+table. :func:`main` is their command line and loop; :func:`table` their markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from _common import HERE, machine
+from class_vs_linear_background import tally
+
+
+def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None, doc=""):
+    """Run ``run_set(row)`` on each row of ``base_stem``.json (``--data`` to pick, ``--resume`` to keep those
+    done), writing ``stem``.json / .md after every set. ``run_set`` returns the new row, or None to leave the
+    set out (its reason printed by it); ``summary(row)`` is the line printed per set."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--data", action="append")
+    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
+    args = parser.parse_args()
+    base = json.loads((HERE / f"{base_stem}.json").read_text())
+    every = [r["data"] for r in base["results"]]
+    rows = base["results"]
+    if order:
+        rows = sorted(rows, key=lambda r: order.index(r["data"]) if r["data"] in order else len(order))
+    path = HERE / f"{stem}.json"
+    out = {"benchmark": stem, "machine": machine(), **(extra or {}), "results": []}
+    if args.resume and path.exists():
+        out["results"] = json.loads(path.read_text())["results"]
+    done = {r["data"] for r in out["results"]}
+    for row in rows:
+        name = row["data"]
+        if (args.data and name not in args.data) or name in done:
+            continue
+        res = run_set(row)
+        if res is None:
+            continue
+        out["results"].append(res)
+        out["results"].sort(key=lambda r: every.index(r["data"]))
+        print(summary(res), flush=True)
+        path.write_text(json.dumps(out, indent=1) + "\n")
+        (HERE / f"{stem}.md").write_text(markdown(out, every))
+    return out
+
+
+def table(out, title, script, intro, columns, cells, *, every=None):
+    """The markdown: ``columns`` are the headers between the choice and the linear baseline, ``cells(row)``
+    their contents; then the tally, the sets not run yet (of ``every``) and the run time."""
+    lines = [f"# {title}", "", f"`python benchmarks/{script}`", "", intro, "",
+             "| data | compression (CV): choice, CV, test | " + " | ".join(columns) + " | linear (CV): choice, test "
+             "| margin |", "|---|---|" + "---|" * len(columns) + "---|---|"]
+    verdicts, (wins, ties, losses), provisional = tally(out["results"])
+    for r, verdict in zip(out["results"], verdicts):
+        lines.append(f"| {r['data']} | {r['best']}, {r['best_cv']:.3f}, **{r['best_test']:.3f}** | "
+                     + " | ".join(cells(r)) + f" | {r['linear']['label']}, **{r['linear']['test_accuracy']:.3f}** | "
+                     f"{verdict} {100 * r['margin']:+.2f} |")
+    n = len(out["results"]) - len(provisional)
+    seconds = sum(r["seconds"] for r in out["results"])
+    missing = [d for d in (every or []) if d not in {r["data"] for r in out["results"]}]
+    lines += ["", f"**Ahead on {wins} of {n} sets**, level on {ties}, behind on {losses}"
+              + (f"; not counted: {', '.join(provisional)}" if provisional else "") + "."
+              + (f" **Partial**: not run yet on {', '.join(missing)}." if missing else ""), "",
+              f"Run time {seconds / 60:.1f} min (fits and scoring of the new candidates); machine: "
+              f"{out['machine']['cores']} cores (shared), {out['machine']['cpu']}.", ""]
+    return "\n".join(lines)
