@@ -31,7 +31,8 @@ def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None,
     path = HERE / f"{stem}.json"
     out = {"benchmark": stem, "machine": machine(), **(extra or {}), "results": []}
     if args.resume and path.exists():
-        out["results"] = json.loads(path.read_text())["results"]
+        old = json.loads(path.read_text())
+        out["results"], out["notes"] = old["results"], old.get("notes", [])
     done = {r["data"] for r in out["results"]}
     for row in rows:
         name = row["data"]
@@ -50,7 +51,7 @@ def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None,
 
 def table(out, title, script, intro, columns, cells, *, every=None):
     """The markdown: ``columns`` are the headers between the choice and the linear baseline, ``cells(row)``
-    their contents; then the tally, the sets not run yet (of ``every``) and the run time."""
+    their contents; then the tally, the sets not run yet (of ``every``), the run time and ``out["notes"]``."""
     lines = [f"# {title}", "", f"`python benchmarks/{script}`", "", intro, "",
              "| data | compression (CV): choice, CV, test | " + " | ".join(columns) + " | linear (CV): choice, test "
              "| margin |", "|---|---|" + "---|" * len(columns) + "---|---|"]
@@ -67,4 +68,5 @@ def table(out, title, script, intro, columns, cells, *, every=None):
               + (f" **Partial**: not run yet on {', '.join(missing)}." if missing else ""), "",
               f"Run time {seconds / 60:.1f} min (fits and scoring of the new candidates); machine: "
               f"{out['machine']['cores']} cores (shared), {out['machine']['cpu']}.", ""]
+    lines += [note + "\n" for note in out.get("notes", [])]
     return "\n".join(lines)
