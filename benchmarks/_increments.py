@@ -49,6 +49,17 @@ def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None,
     return out
 
 
+def choose(row, cands, seconds, **extra):
+    """The set's new row: the best of ``cands`` by CV accuracy (ties: the earlier candidate) beside the row's
+    best linear baseline, with ``extra`` fields and the seconds the new candidates took."""
+    best = max(cands, key=lambda c: cands[c]["cv_accuracy"])
+    lin = row["linear"]
+    return {"data": row["data"], "candidates": cands, "best": best, "best_cv": cands[best]["cv_accuracy"],
+            "best_test": cands[best]["test_accuracy"], "linear": lin,
+            "linear_complete": row.get("linear_complete", True),
+            "margin": cands[best]["test_accuracy"] - lin["test_accuracy"], **extra, "seconds": seconds}
+
+
 def table(out, title, script, intro, columns, cells, *, every=None):
     """The markdown: ``columns`` are the headers between the choice and the linear baseline, ``cells(row)``
     their contents; then the tally, the sets not run yet (of ``every``), the run time and ``out["notes"]``."""

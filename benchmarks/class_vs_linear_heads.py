@@ -21,7 +21,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split, seeded_sample
-from _increments import main, table
+from _increments import choose, main, table
 from class_vs_linear import CV, MAX_TEST
 from class_vs_linear_words import MODELS
 
@@ -42,13 +42,7 @@ def run_set(row):
     cands = dict(row["candidates"])
     cands["code_lengths_lr_heads"] = {"cv_accuracy": float(clf.best_score_), "C": clf.C_,
                                       "test_accuracy": float(np.mean(pred == yq)), "head_words": list(HEAD_WORDS)}
-    best = max(cands, key=lambda c: cands[c]["cv_accuracy"])  # ties: the earlier candidate
-    lin = row["linear"]
-    return {"data": name, "candidates": cands, "best": best, "best_cv": cands[best]["cv_accuracy"],
-            "best_test": cands[best]["test_accuracy"], "linear": lin,
-            "linear_complete": row.get("linear_complete", True),
-            "margin": cands[best]["test_accuracy"] - lin["test_accuracy"],
-            "seconds": time.perf_counter() - began}
+    return choose(row, cands, time.perf_counter() - began)
 
 
 def summary(res):

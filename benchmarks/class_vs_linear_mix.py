@@ -25,7 +25,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split, seeded_sample
-from _increments import main, table
+from _increments import choose, main, table
 from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
@@ -54,13 +54,7 @@ def run_set(row):
     stacked_pred = clf.classes_[clf.logistic_.predict(features)]
     cands["code_lengths_lr_mix"] = {"cv_accuracy": float(clf.best_score_), "C": clf.C_,
                                     "test_accuracy": float(np.mean(stacked_pred == yq))}
-    best = max(cands, key=lambda c: cands[c]["cv_accuracy"])  # ties: the earlier candidate
-    lin = row["linear"]
-    return {"data": name, "candidates": cands, "best": best, "best_cv": cands[best]["cv_accuracy"],
-            "best_test": cands[best]["test_accuracy"], "linear": lin,
-            "linear_complete": row.get("linear_complete", True),
-            "margin": cands[best]["test_accuracy"] - lin["test_accuracy"],
-            "argmin_cv_by_model": clf.model_cv_accuracy_.tolist(), "seconds": time.perf_counter() - began}
+    return choose(row, cands, time.perf_counter() - began, argmin_cv_by_model=clf.model_cv_accuracy_.tolist())
 
 
 def summary(res):
