@@ -47,7 +47,8 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} linear {round(res['linear']['test_accuracy'], 4)} "
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
+            f"linear {round(res['linear']['test_accuracy'], 4)} "
             f"heads cv {c['code_lengths_lr_heads']['cv_accuracy']:.4f} test "
             f"{c['code_lengths_lr_heads']['test_accuracy']:.4f}; words stack cv "
             f"{c['code_lengths_lr_words']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)")
@@ -56,13 +57,17 @@ def summary(res):
 def markdown(out, every=None):
     def cells(r):
         w, h = r["candidates"]["code_lengths_lr_words"], r["candidates"]["code_lengths_lr_heads"]
-        return [f"{w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f}", f"{h['cv_accuracy']:.3f}, {h['test_accuracy']:.3f}"]
+        return [f"{w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f}",
+                f"{h['cv_accuracy']:.3f}, {h['test_accuracy']:.3f}"]
 
     return table(out, "Compression (CV, with opening-word code lengths) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_heads.py",
-                 "The candidates of `class_vs_linear_words.md` plus a `CodeLengthClassifier` over the same eleven models "
-                 f"with `head_words={tuple(out['head_words'])}`: each model's code lengths of the whole text and of its "
-                 "first two words are the features, cross-fitted by stratified 5-fold CV on train (the same folds). The "
+                 "The candidates of `class_vs_linear_words.md` plus a `CodeLengthClassifier` over the same eleven "
+                 "models "
+                 f"with `head_words={tuple(out['head_words'])}`: each model's code lengths of the whole text and "
+                 "of its "
+                 "first two words are the features, cross-fitted by stratified 5-fold CV on train (the same folds). "
+                 "The "
                  "best candidate by CV accuracy is scored once on test, beside the best linear baseline by CV "
                  "(`class_vs_linear.json`). The test split chooses nothing.",
                  ["stacked, whole texts: CV, test", "stacked with opening words: CV, test"], cells, every=every)

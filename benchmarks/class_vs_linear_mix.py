@@ -59,7 +59,8 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} linear {round(res['linear']['test_accuracy'], 4)} "
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
+            f"linear {round(res['linear']['test_accuracy'], 4)} "
             f"mix cv {c['mix']['cv_accuracy']:.4f} stack cv {c['code_lengths_lr_mix']['cv_accuracy']:.4f} "
             f"({res['seconds']:.0f} s)")
 
@@ -67,14 +68,16 @@ def summary(res):
 def markdown(out, every=None):
     def cells(r):
         m, s = r["candidates"]["mix"], r["candidates"]["code_lengths_lr_mix"]
-        return [f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f}", f"{s['cv_accuracy']:.3f}, {s['test_accuracy']:.3f}"]
+        return [f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f}",
+                f"{s['cv_accuracy']:.3f}, {s['test_accuracy']:.3f}"]
 
     return table(out, "Compression (CV, with the mixing model) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_mix.py",
                  "The candidates of `class_vs_linear_background.md` plus `CompressionClassifier('mix')` alone and a "
                  "`CodeLengthClassifier` over seven models (cm orders 1-5, cm3 with a background of strength 16, mix), "
                  "cross-fitted by stratified 5-fold CV on train. The best candidate by CV accuracy is scored once on "
-                 "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses nothing.",
+                 "test, beside the best linear baseline by CV (`class_vs_linear.json`). The test split chooses "
+                 "nothing.",
                  ["mix: CV, test", "stacked with mix: CV, test"], cells)
 
 

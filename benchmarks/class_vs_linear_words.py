@@ -71,7 +71,8 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} linear {round(res['linear']['test_accuracy'], 4)} "
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
+            f"linear {round(res['linear']['test_accuracy'], 4)} "
             f"words cv {c['words']['cv_accuracy']:.4f} stack cv {c['code_lengths_lr_words']['cv_accuracy']:.4f} "
             f"({res['seconds']:.0f} s)")
 
@@ -87,7 +88,8 @@ def markdown(out, every=None):
                  "The candidates of `class_vs_linear_mix.md` plus the best of four `CompressionClassifier('words')` "
                  "settings alone (by CV) and a `CodeLengthClassifier` over eleven models (cm orders 1-5, cm3 with a "
                  "background of strength 16, mix, and the four word models), cross-fitted by stratified 5-fold CV on "
-                 "train. The best candidate by CV accuracy is scored once on test, beside the best linear baseline by CV "
+                 "train. The best candidate by CV accuracy is scored once on test, beside the best linear baseline by "
+                 "CV "
                  "(`class_vs_linear.json`). The test split chooses nothing.",
                  ["words (best by CV): CV, test", "stacked with words: CV, test"], cells)
 
