@@ -117,17 +117,23 @@ def compression_by_cv(X_train, y_train, X_test, y_test, *, cv=CV, seed=0, n_jobs
             "seconds": time.perf_counter() - start}
 
 
-def run_dataset(name):
+def _splits(name):
+    """The training split, the test texts scored (a seeded sample where MAX_TEST caps them), and the test
+    split's full size."""
     Xtr, ytr = read_split(name, "train")
     Xte_all, yte_all = read_split(name, "test")
-    Xte, yte = seeded_sample(Xte_all, yte_all, MAX_TEST.get(name), 1)
+    return Xtr, ytr, *seeded_sample(Xte_all, yte_all, MAX_TEST.get(name), 1), len(Xte_all)
+
+
+def run_dataset(name):
+    Xtr, ytr, Xte, yte, n_test_split = _splits(name)
     n_classes = len(set(ytr))
     print(f"{name}: {len(Xtr):,} train, {len(Xte):,} test, {n_classes} classes", flush=True)
     start = time.perf_counter()
     comp = compression_by_cv(Xtr, ytr, Xte, yte, stack=n_classes <= MAX_STACK_CLASSES)
     lin = tuned_baselines(Xtr, ytr, Xte, yte)
     margin = comp["best"]["test_accuracy"] - lin["best"]["test_accuracy"]
-    return {"data": name, "train": len(Xtr), "test": len(Xte), "n_test_split": len(Xte_all),
+    return {"data": name, "train": len(Xtr), "test": len(Xte), "n_test_split": n_test_split,
             "n_classes": n_classes, "compression": comp, "linear": lin, "margin": margin,
             "seconds": time.perf_counter() - start}
 
@@ -215,9 +221,7 @@ def merge_baselines(path, names, baselines, out):
         raise SystemExit(f"no row for {missing} in {path}: run those sets in full first")
     for name in names:
         row = rows[name]
-        Xtr, ytr = read_split(name, "train")
-        Xte_all, yte_all = read_split(name, "test")
-        Xte, yte = seeded_sample(Xte_all, yte_all, MAX_TEST.get(name), 1)
+        Xtr, ytr, Xte, yte, _ = _splits(name)
         print(f"{name}: tuning {', '.join(baselines)}", flush=True)
         start = time.perf_counter()
         lin = tuned_baselines(Xtr, ytr, Xte, yte, names=baselines)
