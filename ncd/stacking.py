@@ -251,10 +251,10 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         low = np.where(finite, bpb, np.inf).min(axis=1, keepdims=True)
         return np.where(finite, bpb - low, np.nan)
 
-    @classmethod
-    def _view_features(cls, model, texts: list[bytes]) -> np.ndarray:
-        n_bytes = np.maximum(np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)), 1.0)
-        return cls._relative_bpb(model.code_lengths(texts), n_bytes)
+    @staticmethod
+    def _n_bytes(texts: list[bytes]) -> np.ndarray:
+        """Each text's length in bytes, at least 1 (an empty text's bits per byte are its bits)."""
+        return np.maximum(np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts)), 1.0)
 
     def _fill(self, features: np.ndarray) -> np.ndarray:
         """Missing features (a class absent from a fold's training part) take the cap of their model's block."""
@@ -281,6 +281,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got {self.classes_.tolist()}.")
         n, n_classes = len(texts), len(self.classes_)
         views = self._views(texts)
+        view_bytes = [self._n_bytes(view) for view in views]
         all_classes = np.arange(n_classes)
         self.folds_ = folds = self._folds(n, codes)
         n_blocks = len(views) * len(specs)
@@ -292,8 +293,9 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 model = CompressionClassifier(**params).partial_fit(train_texts, codes[inside], classes=all_classes)
                 for v, view in enumerate(views):
                     b = v * len(specs) + m
-                    features[held_out, b * n_classes:(b + 1) * n_classes] = self._view_features(
-                        model, [view[i] for i in held_out])
+                    bits = model.code_lengths([view[i] for i in held_out])
+                    features[held_out, b * n_classes:(b + 1) * n_classes] = self._relative_bpb(
+                        bits, view_bytes[v][held_out])
         # the cap of a block: its largest finite feature (a class no fold model saw costs at least that)
         blocks = features.reshape(n, n_blocks, n_classes).transpose(1, 0, 2)
         self._caps = np.array([np.nanmax(b) if np.isfinite(b).any() else 0.0 for b in blocks])
@@ -338,7 +340,8 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         """
         check_is_fitted(self, "models_")
         views = self._views(check_texts(X, "X"))
-        return self._fill(np.hstack([self._view_features(m, view) for view in views for m in self.models_]))
+        return self._fill(np.hstack([self._relative_bpb(m.code_lengths(view), self._n_bytes(view))
+                                     for view in views for m in self.models_]))
 
     def decision_function(self, X) -> np.ndarray:
         """The logistic regression's decision function on the code-length features."""
