@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
+import contextlib
 import json
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -234,10 +238,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _ctrl_c_not_swallowed():
+    """Deliver again a Ctrl-C that Python had to drop inside a callback from C code.
+
+    An exception cannot cross a C callback: a KeyboardInterrupt that arrives while, say, llvmlite calls back
+    into Python during numba's first compilation is printed as "Exception ignored" and lost, and the command
+    used to run on to its end with exit status 0. While a command runs, such a dropped interrupt is sent again
+    to the main thread a moment later (a SIGINT from a timer thread, so that it lands after
+    the callback has returned; if it lands in another callback, it is dropped and sent again). Should the
+    command end before it lands, the interrupt is raised as the command ends. Either way Ctrl-C stops the
+    command with exit status 130. Other unraisable exceptions go to the hook that was there before.
+    """
+    previous = sys.unraisablehook
+    lock = threading.Lock()
+    timers: list[threading.Timer] = []
+    state = {"dropped": 0, "sent": 0, "open": True}
+
+    def send():
+        with lock:
+            if not state["open"]:
+                return
+            if hasattr(signal, "pthread_kill"):  # a real signal: it also wakes a sleeping or blocked main thread
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+            else:
+                _thread.interrupt_main()
+            state["sent"] += 1
+
+    def hook(unraisable):
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):
+            state["dropped"] += 1
+            timer = threading.Timer(0.01, send)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+        with lock:
+            state["open"] = False
+        for timer in timers:
+            timer.cancel()
+    if state["dropped"] > state["sent"]:  # the command ended before the interrupt was sent again
+        raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _ctrl_c_not_swallowed():
+            return args.func(args)
     except (ValueError, TypeError, ImportError) as exc:
         print(f"ncd {args.command}: error: {exc}", file=sys.stderr)
         return 2

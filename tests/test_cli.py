@@ -450,3 +450,50 @@ def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130():
         proc.kill()
     assert proc.returncode == 130, err
     assert err.splitlines() == ["ncd evaluate: interrupted."]
+
+
+_SWALLOWED_CTRL_C = """
+import ctypes, sys, time
+from ncd import cli
+
+def raise_ctrl_c():
+    raise KeyboardInterrupt  # as when Ctrl-C lands while C code has called back into Python
+
+callback = ctypes.CFUNCTYPE(None)(raise_ctrl_c)
+
+def work(args):
+    callback()  # Python prints "Exception ignored" and drops the interrupt here
+    start = time.monotonic()
+    while time.monotonic() - start < 10:  # Python steps, where a Ctrl-C sent again lands
+        pass
+    print("the command ran to its end")
+    return 0
+
+cli._evaluate = work
+sys.exit(cli.main(["evaluate"]))
+"""
+
+
+def test_a_ctrl_c_dropped_inside_a_c_callback_still_stops_the_command():
+    # On a fresh machine a real Ctrl-C can land while llvmlite calls back into Python during numba's first
+    # compilation; Python cannot raise across the callback and used to drop it, so the run finished with 0.
+    run = subprocess.run([sys.executable, "-c", _SWALLOWED_CTRL_C], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 130, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == ["ncd evaluate: interrupted."]
+
+
+def test_other_exceptions_dropped_in_callbacks_still_reach_the_previous_hook():
+    code = _SWALLOWED_CTRL_C.replace("raise KeyboardInterrupt", "raise RuntimeError('from a callback')")
+    code = code.replace("< 10:", "< 0.1:")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "the command ran to its end\n"
+    assert "RuntimeError: from a callback" in run.stderr
+
+
+def test_a_ctrl_c_dropped_in_the_commands_last_step_still_exits_130():
+    code = _SWALLOWED_CTRL_C.replace("< 10:", "< 0:")  # the command ends at once, maybe before it is sent again
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 130, run.stderr
+    assert run.stderr.splitlines() == ["ncd evaluate: interrupted."]
