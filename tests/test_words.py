@@ -66,6 +66,13 @@ def _counts(texts):
     return uni, total, types, pairs, context, followers, case
 
 
+def _log2_add(count, weight, log_p):
+    """log2(count + weight * 2^log_p), with Python's exact integers and logs."""
+    if count == 0:
+        return math.log2(weight) + log_p
+    return math.log2(count + weight * 2.0 ** log_p)
+
+
 def _reference_bits(class_texts, background, text, strength, word_order):
     uni, total, types, pairs, context, followers, case = _counts(class_texts)
     if background is not None:
@@ -74,18 +81,20 @@ def _reference_bits(class_texts, background, text, strength, word_order):
     bits = 1.0 if len(tokens) > 1 else 0.0
     seen = Counter()  # the text's own tokens so far, by kind of count
     for stream, key, prev, pattern, letters, spell in tokens:
-        p_s = 2.0 ** -spell
+        # in logs: p_s = 2^-spell is 0.0 in floating point for a token of some 150 bytes or more
         if background is not None:
             escape = b_types[stream] / (b_total[stream] + b_types[stream])
-            base = (1 - escape) / b_types[stream] if b_uni[stream, key] else escape * p_s
+            log_base = math.log2((1 - escape) / b_types[stream]) if b_uni[stream, key] else math.log2(escape) - spell
             a = strength * b_types[stream]
         else:
-            base, a = p_s, strength * max(types[stream], 1)
-        p = (uni[stream, key] + seen["uni", stream, key] + a * base) / (total[stream] + seen["total", stream] + a)
+            log_base, a = -spell, strength * max(types[stream], 1)
+        log_p = _log2_add(uni[stream, key] + seen["uni", stream, key], a, log_base) \
+            - math.log2(total[stream] + seen["total", stream] + a)
         if stream == 1 and word_order == 1:
             b = strength * max(followers[prev], 1)
-            p = (pairs[prev, key] + seen["pair", prev, key] + b * p) / (context[prev] + seen["context", prev] + b)
-        bits -= math.log2(p)
+            log_p = _log2_add(pairs[prev, key] + seen["pair", prev, key], b, log_p) \
+                - math.log2(context[prev] + seen["context", prev] + b)
+        bits -= log_p
         if pattern is not None:
             bits -= math.log2((case[pattern] + seen["case", pattern] + 0.5)
                               / (sum(case.values()) + seen["words"] + 2))
@@ -112,6 +121,24 @@ def test_code_lengths_follow_the_documented_formulas(word_order, background, str
     for j, texts in enumerate((CLASS, OTHER)):
         want = [_reference_bits(texts, bg, q, strength, word_order) for q in QUERIES]
         np.testing.assert_allclose(got[:, j], want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("word_order", [0, 1])
+@pytest.mark.parametrize("background", [None, "train"])
+def test_a_token_too_long_for_a_double_costs_finite_bits(word_order, background):
+    # 20 Newsgroups posts carry uuencoded lines: one token of hundreds of bytes, whose spelling probability
+    # (2^-(L+1) * A^-L) is 0.0 as a double; it used to make every class's code length infinite.
+    long_token = b"M" + b"x1" * 300
+    clf = CompressionClassifier("words", word_order=word_order, background=background)
+    clf.fit(CLASS + OTHER, ["c"] * len(CLASS) + ["o"] * len(OTHER))
+    query = b"the cat sat on " + long_token
+    bits = clf.code_lengths([query, long_token])
+    assert np.all(np.isfinite(bits))
+    bg = None if background is None else CLASS + OTHER
+    want = [_reference_bits(CLASS, bg, q, 4.0, word_order) for q in (query, long_token)]
+    np.testing.assert_allclose(bits[:, 0], want, rtol=1e-12)
+    assert bits[0, 0] < bits[0, 1]  # the words before it still decide
+    assert bits[1, 0] > 601 * (np.log2(164) + 1)  # the long token is spelled out
 
 
 def test_a_word_seen_in_the_class_is_cheaper_and_case_costs_bits():
@@ -143,7 +170,7 @@ def test_kernels_equal_their_python_twins(background):
     results = []
     for base_kernel, score in ((words._background_base_nb, words._score_nb),
                                (words._background_base, words._score)):
-        base, b_types = np.exp2(-t.spell), np.zeros(2)
+        base, b_types = -t.spell, np.zeros(2)  # log2 p_s
         if background:
             base_kernel(bg.ukeys, bg.ucount, bg.stream_total, bg.stream_types, t.ukey, t.kind, t.spell, base)
             b_types = bg.stream_types

@@ -236,16 +236,28 @@ def _find(keys, counts, key):
 
 
 def _background_base(ukeys, ucount, stream_total, stream_types, ukey, kind, spell, out):
-    """p_b of every token (p_s where the background has no tokens of the stream)."""
+    """log2 p_b of every token (log2 p_s = -spell where the background has no tokens of the stream).
+
+    In logs: a long token's p_s (2^-spell) is below the smallest double from about 1,075 bits, some
+    150 bytes (a uuencoded line, a URL), and would code as infinitely many bits."""
     for i in prange(ukey.size):
-        p_s = 2.0 ** -spell[i]
         k = kind[i]
         types = stream_types[k]
         if types > 0:
             escape = types / (stream_total[k] + types)
-            out[i] = (1.0 - escape) / types if _find(ukeys, ucount, ukey[i]) > 0 else escape * p_s
+            if _find(ukeys, ucount, ukey[i]) > 0:
+                out[i] = np.log2(1.0 - escape) - np.log2(types)
+            else:
+                out[i] = np.log2(escape) - spell[i]
         else:
-            out[i] = p_s
+            out[i] = -spell[i]
+
+
+def _log2_mix(count, weight, log_p, total):
+    """log2((count + weight * 2^log_p) / total), exact where 2^log_p underflows and count is 0."""
+    if count > 0.0:
+        return np.log2(count + weight * np.exp2(log_p)) - np.log2(total)
+    return np.log2(weight) + log_p - np.log2(total)
 
 
 def _score(ukeys, ucount, bkeys, bcount, ckeys, ccount, ctypes, stream_total, stream_types, case_count,
@@ -259,15 +271,15 @@ def _score(ukeys, ucount, bkeys, bcount, ckeys, ccount, ctypes, stream_total, st
         for i in range(off[t], off[t + 1]):
             k = kind[i]
             a = strength * (background_types[k] if background_types[k] > 0 else max(stream_types[k], 1.0))
-            p = (_find(ukeys, ucount, ukey[i]) + q_token[i] + a * base[i]) / (stream_total[k] + q_stream[i] + a)
+            log_p = _log2_mix(_find(ukeys, ucount, ukey[i]) + q_token[i], a, base[i], stream_total[k] + q_stream[i] + a)
             if k == 1 and bigram:
                 j = np.searchsorted(ckeys, ckey[i])
                 seen, types = 0.0, 1.0
                 if j < ckeys.size and ckeys[j] == ckey[i]:
                     seen, types = ccount[j], max(ctypes[j], 1.0)
                 b = strength * types
-                p = (_find(bkeys, bcount, bkey[i]) + q_pair[i] + b * p) / (seen + q_context[i] + b)
-            bits -= np.log2(p)
+                log_p = _log2_mix(_find(bkeys, bcount, bkey[i]) + q_pair[i], b, log_p, seen + q_context[i] + b)
+            bits -= log_p
             c = case[i]
             if c != NO_CASE:
                 bits -= np.log2((case_count[c] + q_case[i] + 0.5) / (words_total + q_words[i] + 2.0))
@@ -277,6 +289,7 @@ def _score(ukeys, ucount, bkeys, bcount, ckeys, ccount, ctypes, stream_total, st
 
 
 _find = jit(_find, inline=True)
+_log2_mix = jit(_log2_mix, inline=True)
 _local_counts_nb = jit(_local_counts, parallel=True)
 _background_base_nb = jit(_background_base, parallel=True)
 _score_nb = jit(_score, parallel=True)
@@ -286,14 +299,14 @@ def words_code_lengths(models, tokens: WordTokens, background=None, strength=4.0
     """Bits of each text (rows) under each class model (columns: ``models``, WordCounts).
 
     ``word_order`` 1 codes words with the bigram, 0 with the unigram alone. With a ``background``
-    (WordCounts) the base p_0 is p_b; without, p_s."""
+    (WordCounts) the base p_0 is p_b; without, p_s (in logs, as ``base``)."""
     base = np.empty(tokens.kind.size)
     out = np.empty((tokens.n_texts, len(models)))
     column = np.empty(tokens.n_texts)
     background_types = np.zeros(2) if background is None else background.stream_types
     with Threads(n_threads):
         if background is None:
-            base[:] = np.exp2(-tokens.spell)
+            base[:] = -tokens.spell
         else:
             _background_base_nb(background.ukeys, background.ucount, background.stream_total,
                                 background.stream_types, tokens.ukey, tokens.kind, tokens.spell, base)
