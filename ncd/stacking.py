@@ -35,6 +35,9 @@ from .classification import _accuracy, _encode_labels, _TextInput
 
 __all__ = ["CodeLengthClassifier", "DEFAULT_MODELS", "default_grid"]
 
+#: How CodeLengthClassifier turns code lengths into a class: a cross-fitted regression, or their sum.
+COMBINE = ("logistic", "sum")
+
 #: The default class-level models: context models of orders 1 to 5.
 DEFAULT_MODELS = tuple({"model": "cm", "order": k} for k in range(1, 6))
 
@@ -65,7 +68,7 @@ def default_grid() -> list[dict]:
 
 
 class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
-    """Logistic regression on the code lengths of a text under class-level compression models.
+    """Logistic regression on the code lengths of a text under class-level compression models, or their sum.
 
     For each model in ``models`` (a :class:`~ncd.CompressionClassifier` setting) and each class
     ``c``, the feature is ``C(x | c) / len(x)`` in bits per byte, minus the row's minimum over the
@@ -76,6 +79,13 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     folds only. A logistic regression, with ``C`` chosen among ``Cs`` by cross-validated accuracy on
     those training features, then maps features to classes. New texts are scored by models fitted on
     all the training texts.
+
+    With ``combine="sum"`` nothing is learned from the labels beyond the class models themselves: the
+    prediction is the class with the smallest sum, over the models (and views), of those features, i.e.
+    the argmin of the models' summed bits (a product of the models' probabilities, every model with the
+    same weight). No cross-fitting: fitting is one fit of each model. This is the choice for a few
+    texts per class, where a regression has nothing to learn its weights from: at 5 texts per class it
+    beat choosing one model by CV on trials drawn from the training splits (``benchmarks/few_shot_dev.md``).
 
     Parameters
     ----------
@@ -88,6 +98,10 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         :class:`sklearn.model_selection.KFold`.
     Cs : sequence of float, default=(0.1, 1.0, 10.0, 100.0)
         Inverse regularisation strengths tried; ties go to the smaller.
+    combine : {"logistic", "sum"}, default="logistic"
+        How the models' code lengths decide: a logistic regression on them, cross-fitted as above
+        (``"logistic"``), or their plain sum (``"sum"``, fixed equal weights; ``cv`` and ``Cs`` are
+        not used).
     head_words : sequence of int, default=()
         For each ``k``, the code lengths of the first ``k`` whitespace-separated words of every text
         (joined by single spaces; the whole text if it has fewer) under every model are features
@@ -106,6 +120,9 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     models_ : list of CompressionClassifier
         The class-level models fitted on all the training texts (their classes are the indices
         of ``classes_``).
+
+    The attributes from here on exist with ``combine="logistic"`` only.
+
     train_features_ : ndarray of shape (n_samples, (1 + len(head_words)) * n_models * n_classes)
         The cross-fitted features of the training texts: the whole texts' block, then one per
         ``head_words`` entry, each model by model, classes in ``classes_`` order.
@@ -154,11 +171,12 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     True
     """
 
-    def __init__(self, models=None, *, cv=5, Cs=(0.1, 1.0, 10.0, 100.0), head_words=(), random_state=0,
-                 n_jobs=None):
+    def __init__(self, models=None, *, cv=5, Cs=(0.1, 1.0, 10.0, 100.0), combine="logistic", head_words=(),
+                 random_state=0, n_jobs=None):
         self.models = models
         self.cv = cv
         self.Cs = Cs
+        self.combine = combine
         self.head_words = head_words
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -192,6 +210,10 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
 
     def _validate(self) -> list[dict]:
         owner = type(self).__name__
+        if not isinstance(self.combine, str) or self.combine not in COMBINE:
+            raise ValueError(
+                f"The 'combine' parameter of {owner} must be one of {list(COMBINE)}. Got {self.combine!r} instead."
+            )
         if not hasattr(self.cv, "split"):
             check_int(self.cv, "cv", owner, 2)
         Cs = self.Cs
@@ -280,6 +302,10 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError(f"{type(self).__name__} needs at least 2 classes in y; got {self.classes_.tolist()}.")
         n, n_classes = len(texts), len(self.classes_)
+        if self.combine == "sum":  # no regression: nothing to cross-fit
+            self.models_ = [CompressionClassifier(**params).fit(texts, codes) for params in specs]
+            self.n_samples_fit_ = n
+            return self
         views = self._views(texts)
         view_bytes = [self._n_bytes(view) for view in views]
         all_classes = np.arange(n_classes)
@@ -336,23 +362,48 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         Returns
         -------
         ndarray of shape (n_samples, (1 + len(head_words)) * n_models * n_classes)
-            Bits per byte minus the row minimum, laid out as ``train_features_``.
+            Bits per byte minus the row minimum, laid out as ``train_features_``. (With
+            ``combine="sum"``, a class that a model cannot score is NaN there, and the sum skips it.)
         """
         check_is_fitted(self, "models_")
         views = self._views(check_texts(X, "X"))
-        return self._fill(np.hstack([self._relative_bpb(m.code_lengths(view), self._n_bytes(view))
-                                     for view in views for m in self.models_]))
+        features = np.hstack([self._relative_bpb(m.code_lengths(view), self._n_bytes(view))
+                              for view in views for m in self.models_])
+        return features if self.combine == "sum" else self._fill(features)
+
+    def _summed(self, X) -> np.ndarray:
+        """``combine="sum"``: each class's summed bits per byte over the models and views, minus the row minimum."""
+        check_is_fitted(self, "models_")
+        features = self.code_length_features(X)
+        total = np.nansum(features.reshape(len(features), -1, len(self.classes_)), axis=1)
+        unscored = np.isnan(features.reshape(len(features), -1, len(self.classes_))).all(axis=1)
+        total[unscored] = np.inf
+        return total - total.min(axis=1, keepdims=True)
 
     def decision_function(self, X) -> np.ndarray:
-        """The logistic regression's decision function on the code-length features."""
+        """The logistic regression's decision function on the code-length features; with ``combine="sum"``,
+        minus each class's summed bits per byte over the models (larger is likelier)."""
+        if self.combine == "sum":
+            return -self._summed(X)
         return self.logistic_.decision_function(self.code_length_features(X))
 
     def predict(self, X):
-        """The most probable class of each text."""
+        """The most probable class of each text (``combine="sum"``: the fewest summed bits; ties: the first class)."""
+        if self.combine == "sum":
+            return self.classes_[np.argmin(self._summed(X), axis=1)]
         return self.classes_[self.logistic_.predict(self.code_length_features(X))]
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, ndarray of shape (n_samples, n_classes), columns in ``classes_`` order."""
+        """Class probabilities, ndarray of shape (n_samples, n_classes), columns in ``classes_`` order.
+
+        With ``combine="sum"``: ``p(c | x)`` proportional to ``2 ** (-len(x) * m)``, m the mean over the models
+        (and views) of the class's bits per byte; without ``head_words`` that is ``2 ** (-mean over the models
+        of C(x | c))``, the posterior under the normalised geometric mean of the models (equal class priors)."""
+        if self.combine == "sum":
+            X = check_texts(X, "X")
+            bits = -self._summed(X) * self._n_bytes(X)[:, None] / (len(self.models_) * (1 + len(self.head_words)))
+            weights = np.exp2(bits - bits.max(axis=1, keepdims=True))
+            return weights / weights.sum(axis=1, keepdims=True)
         return self.logistic_.predict_proba(self.code_length_features(X))
 
     def score(self, X, y, sample_weight=None):
@@ -360,5 +411,5 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         return _accuracy(y, self.predict(X), sample_weight)
 
     def __setstate__(self, state):
-        # pickled before head_words existed: whole-text features only
-        super().__setstate__({"head_words": (), **state})
+        # pickled before head_words or combine existed: whole-text features only, a regression
+        super().__setstate__({"head_words": (), "combine": "logistic", **state})

@@ -159,14 +159,15 @@ def test_head_words_features_are_the_code_lengths_of_the_opening_words(udhr):
     assert clf.predict(Xt[:4]).shape == (4,)
 
 
-def test_a_pickle_from_before_head_words_loads_with_none(udhr):
+def test_a_pickle_from_before_head_words_and_combine_loads_as_before(udhr):
     X, y, Xt, _ = udhr
     clf = CodeLengthClassifier(SMALL, cv=3).fit(X, y)
     state = dict(clf.__getstate__())  # a copy: Python may hand back the instance's own __dict__
-    del state["head_words"]
+    del state["head_words"], state["combine"]
     old = CodeLengthClassifier.__new__(CodeLengthClassifier)
     old.__setstate__(state)
     assert old.get_params()["head_words"] == ()
+    assert old.get_params()["combine"] == "logistic"
     np.testing.assert_array_equal(old.predict(Xt), clf.predict(Xt))
 
 
@@ -195,6 +196,8 @@ def test_gridsearch_over_compression_classifier_with_the_default_grid(udhr):
     ({"head_words": "2"}, "'head_words' parameter"),
     ({"head_words": (True,)}, "'head_words' parameter"),
     ({"head_words": (2.5,)}, "'head_words' parameter"),
+    ({"combine": "mean"}, "'combine' parameter of CodeLengthClassifier must be one of ['logistic', 'sum']. Got 'mean'"),
+    ({"combine": None}, "'combine' parameter"),
 ])
 def test_bad_parameters_are_named_in_fit(params, message):
     clf = CodeLengthClassifier(**params)  # __init__ stores, never checks
@@ -210,3 +213,49 @@ def test_bad_inputs():
         CodeLengthClassifier(SMALL, cv=2).fit("abc", [1])
     with pytest.raises(ValueError, match="cv=5 folds need at least 5"):
         CodeLengthClassifier(SMALL).fit(["a", "b", "c"], [1, 2, 1])
+
+
+# -- combine="sum": the models' code lengths added, no regression -----------------------------------
+
+WITH_WORDS = [{"model": "cm", "order": 2}, {"model": "words", "word_order": 0, "background": "train",
+                                             "background_strength": 0.1}]
+
+
+def test_sum_is_the_argmin_of_the_models_summed_code_lengths(udhr):
+    X, y, Xt, _ = udhr
+    clf = CodeLengthClassifier(WITH_WORDS, combine="sum").fit(X, y)
+    bits = sum(CompressionClassifier(**params).fit(X, y).code_lengths(Xt) for params in WITH_WORDS)
+    np.testing.assert_array_equal(clf.predict(Xt), clf.classes_[np.argmin(bits, axis=1)])
+    n_bytes = np.array([len(t.encode()) for t in Xt], dtype=float)[:, None]
+    np.testing.assert_allclose(clf.decision_function(Xt), -(bits - bits.min(axis=1, keepdims=True)) / n_bytes,
+                               atol=1e-12)
+    # the posterior under the normalised geometric mean of the two models
+    mean = bits / 2
+    want = np.exp2(mean.min(axis=1, keepdims=True) - mean)
+    np.testing.assert_allclose(clf.predict_proba(Xt), want / want.sum(axis=1, keepdims=True), rtol=1e-9)
+    assert not hasattr(clf, "logistic_") and not hasattr(clf, "train_features_")
+    # one model alone: exactly that model's argmin
+    one = CodeLengthClassifier(WITH_WORDS[:1], combine="sum").fit(X, y)
+    np.testing.assert_array_equal(one.predict(Xt), CompressionClassifier(**WITH_WORDS[0]).fit(X, y).predict(Xt))
+
+
+def test_sum_needs_no_folds_so_it_fits_two_texts_per_class():
+    X = ["the cat sat on the mat", "a cat and a hat", "stocks fell on monday", "the market rose today"]
+    y = ["pets", "pets", "money", "money"]
+    clf = CodeLengthClassifier(WITH_WORDS, combine="sum").fit(X, y)  # cv=5 > 4 texts: fine, no cross-fitting
+    assert clf.predict(["my cat sat on a hat", "stocks and the market"]).tolist() == ["pets", "money"]
+    proba = clf.predict_proba(["my cat sat on a hat"])
+    assert proba.shape == (1, 2) and np.isclose(proba.sum(), 1.0)
+    with pytest.raises(ValueError, match="cv=5 folds need at least 5"):
+        CodeLengthClassifier(WITH_WORDS).fit(X, y)  # the regression does need them
+
+
+def test_sum_clones_pickles_and_is_searchable(udhr):
+    X, y, Xt, yt = udhr
+    clf = CodeLengthClassifier(SMALL, combine="sum").fit(X, y)
+    back = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(back.predict(Xt), clf.predict(Xt))
+    assert clone(clf).get_params()["combine"] == "sum"
+    search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "sum"]}, cv=2).fit(X, y)
+    assert search.best_params_["combine"] in ("logistic", "sum")
+    assert search.score(Xt, yt) > 0.8
