@@ -1,14 +1,17 @@
-"""Few-shot (5 per class) on the benchmark trials: the sum of code lengths chosen on development trials.
+"""Few-shot, 1 to 20 texts per class: the sum of code lengths chosen on development trials, on the benchmark trials.
 
-    python benchmarks/few_shot_sum.py [--data r8 ...] [--resume]
+    python benchmarks/few_shot_sum.py [--data r8 ...] [--shots 1,2,5,10,20] [--resume]
 
-Reads ``few_shot_dev.json`` for the sum to score (the one with the highest mean accuracy on the development
-trials, which were drawn from the training splits only), ``few_shot.json`` for the benchmark's trials (5
-seeded trials; the few-shot indices; the best tuned linear baseline, chosen by CV and scored once) and
-``few_shot_words.json`` for the compression result before this (one candidate chosen per trial by CV among
-eleven). On each trial, ``CodeLengthClassifier(models, combine="sum")`` is fitted on the few-shot texts
-and scored once on the same test texts (the first 1,000 of a seeded permutation of the test split). Nothing
-is chosen here; the linear baselines are not run again. Writes few_shot_sum.json/.md after every set.
+Reads ``few_shot_dev.json`` for the sum to score (the one with the highest mean accuracy on the 5-shot
+development trials, which were drawn from the training splits only), ``few_shot.json`` for the benchmark's
+trials (5 seeded trials per number of shots; the few-shot indices; the best tuned linear baseline, chosen by
+CV and scored once; and the compression candidate chosen per trial by CV) and ``few_shot_words.json`` for
+the 5-shot compression result before this (one candidate chosen per trial by CV among eleven). On each
+trial, ``CodeLengthClassifier(models, combine="sum")`` is fitted on the few-shot texts and scored once on
+the same test texts (the first 1,000 of a seeded permutation of the test split). The sum needs no CV, so
+it runs with one text per class as with twenty. Nothing is chosen here; the linear baselines are not run
+again. Writes few_shot_sum.json/.md and few_shot_sum.png (accuracy against texts per class for four sets:
+the sum, the CV choice before it and the linear baseline) after every set.
 """
 
 from __future__ import annotations
@@ -23,80 +26,133 @@ from ncd import CodeLengthClassifier
 from ncd.datasets import few_shot_indices
 
 from _common import HERE, machine, mean_interval, read_split, seeded_sample
+from few_shot import PLOT_SETS
 from few_shot_dev import chosen_sum
+
+
+def run_set(entry, models, shots_list, max_test, before_5):
+    name = entry["data"]
+    X, y = read_split(name, "train")
+    Q, yq = seeded_sample(*read_split(name, "test"), max_test, 1)
+    y, yq = np.asarray(y, dtype=object), np.asarray(yq, dtype=object)
+    began = time.perf_counter()
+    out = {"data": name, "shots": {}}
+    for shots in shots_list:
+        old = entry["shots"].get(str(shots))
+        if old is None or "skipped" in old:
+            out["shots"][str(shots)] = {"skipped": "not run in few_shot.json" if old is None else old["skipped"]}
+            continue
+        runs = []
+        for run in old["runs"]:
+            idx = few_shot_indices(y, shots, random_state=run["seed"])
+            if idx.tolist() != run["indices"]:
+                raise SystemExit(f"{name} {shots}-shot seed {run['seed']}: the indices differ from few_shot.json's.")
+            clf = CodeLengthClassifier(models, combine="sum", n_jobs=-1).fit([X[i] for i in idx], y[idx])
+            runs.append({"seed": run["seed"], "sum_test": float(np.mean(clf.predict(Q) == yq)),
+                         "linear_choice": run["linear_choice"], "linear_test": run["linear_test"]})
+        before = before_5 if shots == 5 else old["compression"]
+        out["shots"][str(shots)] = {"runs": runs, "sum": mean_interval([r["sum_test"] for r in runs]),
+                                    "before": before, "linear": mean_interval([r["linear_test"] for r in runs])}
+        s = out["shots"][str(shots)]
+        print(f"{name} {shots}-shot: sum {s['sum'][0]:.3f} before {before[0]:.3f} linear {s['linear'][0]:.3f}",
+              flush=True)
+    out["seconds"] = time.perf_counter() - began
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", action="append")
+    parser.add_argument("--shots", default="1,2,5,10,20")
     parser.add_argument("--resume", action="store_true", help="keep the sets already in few_shot_sum.json")
     args = parser.parse_args()
     dev = json.loads((HERE / "few_shot_dev.json").read_text())
     name_of_sum = chosen_sum(dev)
     models = [dev["models"][m] for m in dev["sums"][name_of_sum]]
     base = json.loads((HERE / "few_shot.json").read_text())
-    before = {r["data"]: r for r in json.loads((HERE / "few_shot_words.json").read_text())["results"]}
-    shots = dev["shots"]
+    before_5 = {r["data"]: r["compression"] for r in json.loads((HERE / "few_shot_words.json").read_text())["results"]}
+    shots_list = [int(s) for s in args.shots.split(",")]
     path = HERE / "few_shot_sum.json"
-    out = {"benchmark": "few_shot_sum", "machine": machine(), "shots": shots, "trials": base["trials"],
+    out = {"benchmark": "few_shot_sum", "machine": machine(), "shots": shots_list, "trials": base["trials"],
            "max_test": base["max_test"], "sum": name_of_sum, "models": models, "results": []}
     if args.resume and path.exists():
         out["results"] = json.loads(path.read_text())["results"]
     done = {r["data"] for r in out["results"]}
     order = [r["data"] for r in base["results"]]
     for entry in base["results"]:
-        name = entry["data"]
-        if (args.data and name not in args.data) or name in done:
+        if (args.data and entry["data"] not in args.data) or entry["data"] in done:
             continue
-        X, y = read_split(name, "train")
-        Q, yq = seeded_sample(*read_split(name, "test"), base["max_test"], 1)
-        y, yq = np.asarray(y, dtype=object), np.asarray(yq, dtype=object)
-        began = time.perf_counter()
-        runs = []
-        for run in entry["shots"][str(shots)]["runs"]:
-            idx = few_shot_indices(y, shots, random_state=run["seed"])
-            if idx.tolist() != run["indices"]:
-                raise SystemExit(f"{name} seed {run['seed']}: the few-shot indices differ from few_shot.json's.")
-            clf = CodeLengthClassifier(models, combine="sum", n_jobs=-1).fit([X[i] for i in idx], y[idx])
-            runs.append({"seed": run["seed"], "sum_test": float(np.mean(clf.predict(Q) == yq)),
-                         "linear_choice": run["linear_choice"], "linear_test": run["linear_test"]})
-            print(f"  {name} seed {run['seed']}: sum {runs[-1]['sum_test']:.3f} linear {run['linear_test']:.3f}",
-                  flush=True)
-        out["results"].append({
-            "data": name, "runs": runs, "sum": mean_interval([r["sum_test"] for r in runs]),
-            "before": before[name]["compression"], "linear": mean_interval([r["linear_test"] for r in runs]),
-            "seconds": time.perf_counter() - began})
+        out["results"].append(run_set(entry, models, shots_list, base["max_test"], before_5[entry["data"]]))
         out["results"].sort(key=lambda r: order.index(r["data"]))
         path.write_text(json.dumps(out, indent=1) + "\n")
         (HERE / "few_shot_sum.md").write_text(markdown(out))
+        plot(out)
 
 
 def markdown(out):
-    lines = [f"# Few-shot ({out['shots']} per class): code lengths summed, against the best tuned linear baseline",
-             "", "`python benchmarks/few_shot_sum.py`", "",
-             f"The trials of `few_shot.md` ({out['trials']} seeded trials; the first {out['max_test']} texts of a "
-             "seeded permutation of each test split). *Sum*: `CodeLengthClassifier(models, combine='sum')` over "
-             f"`{out['sum']}`, the sum with the highest mean accuracy on the development trials of "
-             "`few_shot_dev.md` (drawn from the training splits; the test splits chose nothing), fixed for every "
-             "set and trial. *Before*: `few_shot_words.md`, one model chosen per trial by CV among eleven. The "
-             "linear column is `few_shot.py`'s best tuned baseline by CV. Mean ± 95% t-interval.", "",
-             "| data | sum (fixed) | before: one model by CV | best tuned linear (CV) | margin (points) |",
-             "|---|---|---|---|---|"]
-    ahead = 0
-    for r in out["results"]:
-        s, b, lin = r["sum"], r["before"], r["linear"]
-        win = s[0] > lin[0]
-        ahead += win
-        mark = "**" if win else ""
-        lines.append(f"| {r['data']} | {mark}{s[0]:.3f} ± {s[1]:.3f}{mark} | {b[0]:.3f} ± {b[1]:.3f} | "
-                     f"{lin[0]:.3f} ± {lin[1]:.3f} | {100 * (s[0] - lin[0]):+.1f} |")
-    before = sum(r["before"][0] > r["linear"][0] for r in out["results"])
+    lines = ["# Few-shot: code lengths summed, against the best tuned linear baseline", "",
+             "`python benchmarks/few_shot_sum.py`", "",
+             f"The trials of `few_shot.md` ({out['trials']} seeded trials per number of texts per class; the first "
+             f"{out['max_test']} texts of a seeded permutation of each test split). **Sum**: "
+             f"`CodeLengthClassifier(models, combine='sum')` over `{out['sum']}`, the sum with the highest mean "
+             "accuracy on the 5-shot development trials of `few_shot_dev.md` (drawn from the training splits; the "
+             "test splits chose nothing), fixed for every set, trial and number of shots. **Before**: the "
+             "compression candidate chosen per trial by CV on the few-shot texts (5-shot: among eleven, "
+             "`few_shot_words.md`; otherwise among the four of `few_shot.md`). **Linear**: `few_shot.py`'s best "
+             "tuned baseline by CV. Mean ± 95% t-interval; bold: the sum's mean ahead of the linear baseline's.", ""]
+    for shots in out["shots"]:
+        rows = [(r["data"], r["shots"].get(str(shots))) for r in out["results"]]
+        rows = [(d, s) for d, s in rows if s is not None and "skipped" not in s]
+        if not rows:
+            continue
+        lines += [f"## {shots} per class", "", "| data | sum (fixed) | before: one model by CV | "
+                  "best tuned linear (CV) | margin (points) |", "|---|---|---|---|---|"]
+        ahead = before = 0
+        for data, s in rows:
+            win = s["sum"][0] > s["linear"][0]
+            ahead += win
+            before += s["before"][0] > s["linear"][0]
+            mark = "**" if win else ""
+            lines.append(f"| {data} | {mark}{s['sum'][0]:.3f} ± {s['sum'][1]:.3f}{mark} | {s['before'][0]:.3f} ± "
+                         f"{s['before'][1]:.3f} | {s['linear'][0]:.3f} ± {s['linear'][1]:.3f} | "
+                         f"{100 * (s['sum'][0] - s['linear'][0]):+.1f} |")
+        skipped = [r["data"] for r in out["results"] if "skipped" in r["shots"].get(str(shots), {"skipped": 1})]
+        lines += ["", f"**{shots} per class: the sum ahead on {ahead} of {len(rows)} sets**; one model chosen by "
+                  f"CV was ahead on {before}." + (f" Not possible or not run: {', '.join(skipped)}." if skipped
+                                                  else ""), ""]
     seconds = sum(r["seconds"] for r in out["results"])
-    lines += ["", f"**The sum's mean is ahead on {ahead} of {len(out['results'])} sets** (bold); one model "
-              f"chosen by CV was ahead on {before}. Every set is listed, the losses too.", "",
-              f"Run time {seconds / 60:.1f} min; machine: {out['machine']['cores']} cores (shared), "
-              f"{out['machine']['cpu']}.", ""]
+    lines += [f"Run time {seconds / 60:.1f} min; machine: {out['machine']['cores']} cores (shared), "
+              f"{out['machine']['cpu']}. Plot: `few_shot_sum.png`.", ""]
     return "\n".join(lines)
+
+
+def plot(out):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in out["results"] if r["data"] in PLOT_SETS]
+    if not rows:
+        return
+    fig, axes = plt.subplots(1, len(rows), figsize=(4 * len(rows), 3.4), squeeze=False)
+    for ax, r in zip(axes[0], rows):
+        shots = [int(s) for s in r["shots"] if "skipped" not in r["shots"][s]]
+        for key, label, style in (("sum", "compression: sum of 4 models (fixed)", "o-"),
+                                  ("before", "compression: one model by CV", "^:"),
+                                  ("linear", "best tuned linear baseline (CV)", "s--")):
+            mean = [r["shots"][str(s)][key][0] for s in shots]
+            half = [np.nan_to_num(r["shots"][str(s)][key][1]) for s in shots]
+            ax.errorbar(shots, mean, yerr=half, fmt=style, capsize=3, label=label)
+        ax.set_xscale("log")
+        ax.set_xticks(shots)
+        ax.set_xticklabels([str(s) for s in shots])
+        ax.set_title(r["data"])
+        ax.set_xlabel("training texts per class")
+        ax.set_ylabel("accuracy")
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(HERE / "few_shot_sum.png", dpi=110)
 
 
 if __name__ == "__main__":

@@ -33,13 +33,20 @@ from ._validation import check_int, check_texts
 from .class_level import CompressionClassifier
 from .classification import _accuracy, _encode_labels, _TextInput
 
-__all__ = ["CodeLengthClassifier", "DEFAULT_MODELS", "default_grid"]
+__all__ = ["CodeLengthClassifier", "DEFAULT_MODELS", "FEW_SHOT_MODELS", "default_grid"]
 
 #: How CodeLengthClassifier turns code lengths into a class: a cross-fitted regression, or their sum.
 COMBINE = ("logistic", "sum")
 
 #: The default class-level models: context models of orders 1 to 5.
 DEFAULT_MODELS = tuple({"model": "cm", "order": k} for k in range(1, 6))
+
+#: Models to sum with ``combine="sum"`` when a class has a few texts: context models of orders 2-4 and the
+#: unigram word model, each adapted from a background of the training texts. Chosen on 5-shot development
+#: trials drawn from the training splits of the 11 shared sets (``benchmarks/few_shot_dev.md``).
+FEW_SHOT_MODELS = tuple(
+    [{"model": "cm", "order": k, "background": "train", "background_strength": 16.0} for k in (2, 3, 4)]
+    + [{"model": "words", "word_order": 0, "background": "train", "background_strength": 0.1}])
 
 
 def default_grid() -> list[dict]:
@@ -84,8 +91,9 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     prediction is the class with the smallest sum, over the models (and views), of those features, i.e.
     the argmin of the models' summed bits (a product of the models' probabilities, every model with the
     same weight). No cross-fitting: fitting is one fit of each model. This is the choice for a few
-    texts per class, where a regression has nothing to learn its weights from: at 5 texts per class it
-    beat choosing one model by CV on trials drawn from the training splits (``benchmarks/few_shot_dev.md``).
+    texts per class, where a regression has nothing to learn its weights from: at 5 texts per class,
+    :data:`FEW_SHOT_MODELS` summed beat choosing one model by CV on trials drawn from the training
+    splits (``benchmarks/few_shot_dev.md``) and on the benchmark's (``benchmarks/few_shot_sum.md``).
 
     Parameters
     ----------

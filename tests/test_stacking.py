@@ -11,7 +11,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from ncd import CodeLengthClassifier, CompressionClassifier
 from ncd.datasets import load_dataset
-from ncd.stacking import DEFAULT_MODELS, default_grid
+from ncd.stacking import DEFAULT_MODELS, FEW_SHOT_MODELS, default_grid
 
 SMALL = [{"model": "cm", "order": 1}, {"model": "cm", "order": 2}]
 
@@ -259,3 +259,16 @@ def test_sum_clones_pickles_and_is_searchable(udhr):
     search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "sum"]}, cv=2).fit(X, y)
     assert search.best_params_["combine"] in ("logistic", "sum")
     assert search.score(Xt, yt) > 0.8
+
+
+def test_few_shot_models_are_the_sum_the_benchmark_chose():
+    import json
+    from pathlib import Path
+
+    chosen = Path(__file__).resolve().parents[1] / "benchmarks" / "few_shot_sum.json"
+    if not chosen.exists():
+        pytest.skip("benchmarks/few_shot_sum.json is not in this checkout")
+    assert [dict(m) for m in FEW_SHOT_MODELS] == json.loads(chosen.read_text())["models"]
+    X = ["the cat sat on the mat", "a cat and a hat", "stocks fell on monday", "the market rose today"]
+    clf = CodeLengthClassifier(FEW_SHOT_MODELS, combine="sum").fit(X, ["pets", "pets", "money", "money"])
+    assert clf.predict(["my cat sat on a hat", "stocks and the market"]).tolist() == ["pets", "money"]
