@@ -162,7 +162,13 @@ def markdown(result):
     return "\n".join(lines)
 
 
-def plot(result):
+SERIES = (("compression", "compression (cm + background, CV)", "o-"),
+          ("linear", "best tuned linear baseline (CV)", "s--"))
+
+
+def plot(result, series=SERIES, name="few_shot.png"):
+    """Accuracy against texts per class for the sets of PLOT_SETS: one line per (key, label, style) of
+    ``series``, the key naming a (mean, half-width) entry of each row's ``shots[n]``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -174,8 +180,7 @@ def plot(result):
     fig, axes = plt.subplots(1, len(rows), figsize=(4 * len(rows), 3.4), squeeze=False)
     for ax, r in zip(axes[0], rows):
         shots = [int(s) for s in r["shots"] if "skipped" not in r["shots"][s]]
-        for key, label, style in (("compression", "compression (cm + background, CV)", "o-"),
-                                  ("linear", "best tuned linear baseline (CV)", "s--")):
+        for key, label, style in series:
             mean = [r["shots"][str(s)][key][0] for s in shots]
             half = [np.nan_to_num(r["shots"][str(s)][key][1]) for s in shots]
             ax.errorbar(shots, mean, yerr=half, fmt=style, capsize=3, label=label)
@@ -187,7 +192,7 @@ def plot(result):
         ax.set_ylabel("accuracy")
     axes[0][0].legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    fig.savefig(HERE / "few_shot.png", dpi=110)
+    fig.savefig(HERE / name, dpi=110)
 
 
 def main():

@@ -26,7 +26,7 @@ from ncd import CodeLengthClassifier
 from ncd.datasets import few_shot_indices
 
 from _common import HERE, machine, mean_interval, read_split, seeded_sample
-from few_shot import PLOT_SETS
+import few_shot
 from few_shot_dev import chosen_sum
 
 
@@ -127,32 +127,9 @@ def markdown(out):
 
 
 def plot(out):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    rows = [r for r in out["results"] if r["data"] in PLOT_SETS]
-    if not rows:
-        return
-    fig, axes = plt.subplots(1, len(rows), figsize=(4 * len(rows), 3.4), squeeze=False)
-    for ax, r in zip(axes[0], rows):
-        shots = [int(s) for s in r["shots"] if "skipped" not in r["shots"][s]]
-        for key, label, style in (("sum", "compression: sum of 4 models (fixed)", "o-"),
-                                  ("before", "compression: one model by CV", "^:"),
-                                  ("linear", "best tuned linear baseline (CV)", "s--")):
-            mean = [r["shots"][str(s)][key][0] for s in shots]
-            half = [np.nan_to_num(r["shots"][str(s)][key][1]) for s in shots]
-            ax.errorbar(shots, mean, yerr=half, fmt=style, capsize=3, label=label)
-        ax.set_xscale("log")
-        ax.set_xticks(shots)
-        ax.set_xticklabels([str(s) for s in shots])
-        ax.set_title(r["data"])
-        ax.set_xlabel("training texts per class")
-        ax.set_ylabel("accuracy")
-    axes[0][0].legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(HERE / "few_shot_sum.png", dpi=110)
+    few_shot.plot(out, (("sum", "compression: sum of 4 models (fixed)", "o-"),
+                        ("before", "compression: one model by CV", "^:"),
+                        ("linear", "best tuned linear baseline (CV)", "s--")), "few_shot_sum.png")
 
 
 if __name__ == "__main__":
