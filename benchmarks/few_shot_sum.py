@@ -98,8 +98,10 @@ def markdown(out):
              "accuracy on the 5-shot development trials of `few_shot_dev.md` (drawn from the training splits; the "
              "test splits chose nothing), fixed for every set, trial and number of shots. **Before**: the "
              "compression candidate chosen per trial by CV on the few-shot texts (5-shot: among eleven, "
-             "`few_shot_words.md`; otherwise among the four of `few_shot.md`). **Linear**: `few_shot.py`'s best "
-             "tuned baseline by CV. Mean ± 95% t-interval; bold: the sum's mean ahead of the linear baseline's.", ""]
+             "`few_shot_words.md`; otherwise among the four of `few_shot.md`; with one text per class nothing can "
+             "be cross-validated, and it is the order-3 model with the background, strength 4). **Linear**: "
+             "`few_shot.py`'s best tuned baseline by CV. Mean ± 95% t-interval; bold: the sum's mean ahead of "
+             "the linear baseline's.", ""]
     for shots in out["shots"]:
         rows = [(r["data"], r["shots"].get(str(shots))) for r in out["results"]]
         rows = [(d, s) for d, s in rows if s is not None and "skipped" not in s]
