@@ -279,7 +279,8 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         bpb = bits / n_bytes[:, None]
         finite = np.isfinite(bpb)
         low = np.where(finite, bpb, np.inf).min(axis=1, keepdims=True)
-        return np.where(finite, bpb - low, np.nan)
+        with np.errstate(invalid="ignore"):  # a row with no finite length: inf - inf, replaced by NaN
+            return np.where(finite, bpb - low, np.nan)
 
     @staticmethod
     def _n_bytes(texts: list[bytes]) -> np.ndarray:
@@ -371,7 +372,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         -------
         ndarray of shape (n_samples, (1 + len(head_words)) * n_models * n_classes)
             Bits per byte minus the row minimum, laid out as ``train_features_``. (With
-            ``combine="sum"``, a class that a model cannot score is NaN there, and the sum skips it.)
+            ``combine="sum"``, a class that a model cannot score is NaN there, and it cannot win the sum.)
         """
         check_is_fitted(self, "models_")
         views = self._views(check_texts(X, "X"))
@@ -380,13 +381,16 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
         return features if self.combine == "sum" else self._fill(features)
 
     def _summed(self, X) -> np.ndarray:
-        """``combine="sum"``: each class's summed bits per byte over the models and views, minus the row minimum."""
+        """``combine="sum"``: each class's summed bits per byte over the models and views, minus the row minimum.
+
+        A class that some model cannot score (an infinite code length: NaN in the features) cannot win: its
+        sum is +inf. A row where no class has a finite sum is all zeros (a tie, as the argmin rule has it)."""
         check_is_fitted(self, "models_")
         features = self.code_length_features(X)
-        total = np.nansum(features.reshape(len(features), -1, len(self.classes_)), axis=1)
-        unscored = np.isnan(features.reshape(len(features), -1, len(self.classes_))).all(axis=1)
-        total[unscored] = np.inf
-        return total - total.min(axis=1, keepdims=True)
+        blocks = features.reshape(len(features), -1, len(self.classes_))
+        total = np.where(np.isnan(blocks), np.inf, blocks).sum(axis=1)
+        low = total.min(axis=1, keepdims=True)
+        return np.where(np.isfinite(low), total - np.where(np.isfinite(low), low, 0.0), 0.0)
 
     def decision_function(self, X) -> np.ndarray:
         """The logistic regression's decision function on the code-length features; with ``combine="sum"``,

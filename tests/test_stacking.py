@@ -272,3 +272,23 @@ def test_few_shot_models_are_the_sum_the_benchmark_chose():
     X = ["the cat sat on the mat", "a cat and a hat", "stocks fell on monday", "the market rose today"]
     clf = CodeLengthClassifier(FEW_SHOT_MODELS, combine="sum").fit(X, ["pets", "pets", "money", "money"])
     assert clf.predict(["my cat sat on a hat", "stocks and the market"]).tolist() == ["pets", "money"]
+
+
+def test_sum_a_class_one_model_cannot_score_cannot_win(udhr):
+    X, y, Xt, _ = udhr
+    clf = CodeLengthClassifier(SMALL, combine="sum").fit(X, y)
+    assert clf.classes_[0] in clf.predict(Xt).tolist()  # it wins some texts while it is scored
+    scored = clf.models_[0].code_lengths
+
+    def without_first_class(texts):
+        bits = scored(texts)
+        bits[:, 0] = np.inf  # as a class model with no texts reports
+        return bits
+
+    clf.models_[0].code_lengths = without_first_class
+    assert clf.classes_[0] not in clf.predict(Xt).tolist()
+    np.testing.assert_array_equal(clf.predict_proba(Xt)[:, 0], 0.0)
+    assert np.all(np.isneginf(clf.decision_function(Xt)[:, 0]))
+    clf.models_[0].code_lengths = lambda texts: np.full((len(texts), len(clf.classes_)), np.inf)
+    np.testing.assert_allclose(clf.predict_proba(Xt[:2]), 1.0 / len(clf.classes_))  # nothing scored: a tie
+    assert clf.predict(Xt[:2]).tolist() == [clf.classes_[0]] * 2
