@@ -390,12 +390,11 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
 
         A class that some model cannot score (an infinite code length: NaN in the features) cannot win: its
         sum is +inf. A row where no class has a finite sum is all zeros (a tie, as the argmin rule has it)."""
-        check_is_fitted(self, "models_")
         features = self.code_length_features(X)
         blocks = features.reshape(len(features), -1, len(self.classes_))
         total = np.where(np.isnan(blocks), np.inf, blocks).sum(axis=1)
-        low = total.min(axis=1, keepdims=True)
-        return np.where(np.isfinite(low), total - np.where(np.isfinite(low), low, 0.0), 0.0)
+        total[~np.isfinite(total).any(axis=1)] = 0.0
+        return total - total.min(axis=1, keepdims=True)
 
     def decision_function(self, X) -> np.ndarray:
         """The logistic regression's decision function on the code-length features; with ``combine="sum"``,
