@@ -252,7 +252,6 @@ def _ctrl_c_not_swallowed():
     """
     previous = sys.unraisablehook
     lock = threading.Lock()
-    timers: list[threading.Timer] = []
     state = {"dropped": 0, "sent": 0, "open": True}
 
     def send():
@@ -270,7 +269,6 @@ def _ctrl_c_not_swallowed():
             state["dropped"] += 1
             timer = threading.Timer(0.01, send)
             timer.daemon = True
-            timers.append(timer)
             timer.start()
         else:
             previous(unraisable)
@@ -281,9 +279,7 @@ def _ctrl_c_not_swallowed():
     finally:
         sys.unraisablehook = previous
         with lock:
-            state["open"] = False
-        for timer in timers:
-            timer.cancel()
+            state["open"] = False  # a timer that fires later sends nothing
     if state["dropped"] > state["sent"]:  # the command ended before the interrupt was sent again
         raise KeyboardInterrupt
 
