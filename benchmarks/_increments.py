@@ -1,9 +1,10 @@
 """Shared running and reporting of the benchmarks that add candidates to an earlier one's rows.
 
-``class_vs_linear_mix.py``, ``class_vs_linear_words.py`` and ``class_vs_linear_heads.py`` each read the rows
-of the benchmark before them (every candidate so far, with its CV and test accuracy, and the best tuned
-linear baseline), add their new candidates to each set's row, choose again by CV accuracy, and write a
-table. :func:`main` is their command line and loop; :func:`table` their markdown.
+``class_vs_linear_mix.py``, ``class_vs_linear_words.py``, ``class_vs_linear_heads.py`` and
+``class_vs_linear_sum.py`` each read the rows of the benchmark before them (every candidate so far, with its
+CV and test accuracy, and the best tuned linear baseline), add their new candidates to each set's row, choose
+again by CV accuracy, and write a table. :func:`main` is their command line and loop; :func:`table` their markdown, :func:`cv_test` its cells
+and :func:`head` the start of each printed line.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from _common import HERE, machine
 from class_vs_linear_background import tally
 
 
-def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None, doc=""):
-    """Run ``run_set(row)`` on each row of ``base_stem``.json (``--data`` to pick, ``--resume`` to keep those
-    done), writing ``stem``.json / .md after every set. ``run_set`` returns the new row, or None to leave the
-    set out (its reason printed by it); ``summary(row)`` is the line printed per set."""
+def main(stem, base, run_set, summary, markdown, *, extra=None, order=None, doc=""):
+    """Run ``run_set(row)`` on each row of ``base`` (a results file's stem, whose ``results`` are the rows, or
+    the rows themselves; ``--data`` to pick, ``--resume`` to keep those done), writing ``stem``.json / .md
+    after every set. ``run_set`` returns the new row, or None to leave the set out (its reason printed by
+    it); ``summary(row)`` is the line printed per set."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--data", action="append")
     parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
     args = parser.parse_args()
-    base = json.loads((HERE / f"{base_stem}.json").read_text())
-    every = [r["data"] for r in base["results"]]
-    rows = base["results"]
+    rows = json.loads((HERE / f"{base}.json").read_text())["results"] if isinstance(base, str) else list(base)
+    every = [r["data"] for r in rows]
     if order:
         rows = sorted(rows, key=lambda r: order.index(r["data"]) if r["data"] in order else len(order))
     path = HERE / f"{stem}.json"
@@ -47,6 +48,17 @@ def main(stem, base_stem, run_set, summary, markdown, *, extra=None, order=None,
         path.write_text(json.dumps(out, indent=1) + "\n")
         (HERE / f"{stem}.md").write_text(markdown(out, every))
     return out
+
+
+def cv_test(candidate) -> str:
+    """A candidate's table cell: its CV and test accuracy."""
+    return f"{candidate['cv_accuracy']:.3f}, {candidate['test_accuracy']:.3f}"
+
+
+def head(res) -> str:
+    """The start of a set's printed line: its choice, the choice's test accuracy and the linear baseline's."""
+    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
+            f"linear {round(res['linear']['test_accuracy'], 4)} ")
 
 
 def choose(row, cands, seconds, **extra):

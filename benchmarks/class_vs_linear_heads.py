@@ -21,7 +21,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split, seeded_sample
-from _increments import choose, main, table
+from _increments import choose, cv_test, head, main, table
 from class_vs_linear import CV, MAX_TEST
 from class_vs_linear_words import MODELS
 
@@ -47,18 +47,14 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
-            f"linear {round(res['linear']['test_accuracy'], 4)} "
-            f"heads cv {c['code_lengths_lr_heads']['cv_accuracy']:.4f} test "
+    return (head(res) + f"heads cv {c['code_lengths_lr_heads']['cv_accuracy']:.4f} test "
             f"{c['code_lengths_lr_heads']['test_accuracy']:.4f}; words stack cv "
             f"{c['code_lengths_lr_words']['cv_accuracy']:.4f} ({res['seconds']:.0f} s)")
 
 
 def markdown(out, every=None):
     def cells(r):
-        w, h = r["candidates"]["code_lengths_lr_words"], r["candidates"]["code_lengths_lr_heads"]
-        return [f"{w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f}",
-                f"{h['cv_accuracy']:.3f}, {h['test_accuracy']:.3f}"]
+        return [cv_test(r["candidates"][c]) for c in ("code_lengths_lr_words", "code_lengths_lr_heads")]
 
     return table(out, "Compression (CV, with opening-word code lengths) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_heads.py",

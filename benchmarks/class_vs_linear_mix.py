@@ -25,7 +25,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split, seeded_sample
-from _increments import choose, main, table
+from _increments import choose, cv_test, head, main, table
 from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
@@ -59,17 +59,14 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
-            f"linear {round(res['linear']['test_accuracy'], 4)} "
-            f"mix cv {c['mix']['cv_accuracy']:.4f} stack cv {c['code_lengths_lr_mix']['cv_accuracy']:.4f} "
+    return (head(res) + f"mix cv {c['mix']['cv_accuracy']:.4f} "
+            f"stack cv {c['code_lengths_lr_mix']['cv_accuracy']:.4f} "
             f"({res['seconds']:.0f} s)")
 
 
 def markdown(out, every=None):
     def cells(r):
-        m, s = r["candidates"]["mix"], r["candidates"]["code_lengths_lr_mix"]
-        return [f"{m['cv_accuracy']:.3f}, {m['test_accuracy']:.3f}",
-                f"{s['cv_accuracy']:.3f}, {s['test_accuracy']:.3f}"]
+        return [cv_test(r["candidates"][c]) for c in ("mix", "code_lengths_lr_mix")]
 
     return table(out, "Compression (CV, with the mixing model) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_mix.py",

@@ -15,7 +15,6 @@ linear baseline by CV. The test split chooses nothing. Writes class_vs_linear_su
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
@@ -24,8 +23,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from ncd import CodeLengthClassifier, CompressionClassifier
 
-from _common import HERE, machine, read_split, seeded_sample
-from _increments import choose, table
+from _common import HERE, read_split, seeded_sample
+from _increments import choose, cv_test, main, table
 from class_vs_linear import CV, MAX_TEST
 
 SUMS = {"sum_cm2-3": (2, 3), "sum_cm2-4": (2, 3, 4), "sum_cm1-5": (1, 2, 3, 4, 5)}
@@ -95,7 +94,7 @@ def summary(res):
 
 def markdown(out, every=None):
     def cells(r):
-        return [f"{r['candidates'][s]['cv_accuracy']:.3f}, {r['candidates'][s]['test_accuracy']:.3f}" for s in SUMS]
+        return [cv_test(r["candidates"][s]) for s in SUMS]
 
     return table(out, "Compression (CV, with summed context models) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_sum.py",
@@ -108,28 +107,7 @@ def markdown(out, every=None):
                  [f"{s}: CV, test" for s in SUMS], cells, every=every)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", action="append")
-    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
-    args = parser.parse_args()
-    rows = base_rows()
-    path = HERE / "class_vs_linear_sum.json"
-    out = {"benchmark": "class_vs_linear_sum", "machine": machine(), "sums": {s: list(p) for s, p in SUMS.items()},
-           "results": []}
-    if args.resume and path.exists():
-        out["results"] = json.loads(path.read_text())["results"]
-    done = {r["data"] for r in out["results"]}
-    for name in args.data or ORDER:
-        if name in done or name not in rows:
-            continue
-        res = run_set(rows[name])
-        out["results"].append(res)
-        out["results"].sort(key=lambda r: ORDER.index(r["data"]))
-        print(summary(res), flush=True)
-        path.write_text(json.dumps(out, indent=1) + "\n")
-        (HERE / "class_vs_linear_sum.md").write_text(markdown(out, ORDER))
-
-
 if __name__ == "__main__":
-    main()
+    rows = base_rows()
+    main("class_vs_linear_sum", [rows[d] for d in ORDER if d in rows], run_set, summary, markdown,
+         extra={"sums": {s: list(p) for s, p in SUMS.items()}}, doc=__doc__)

@@ -26,7 +26,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split, seeded_sample
-from _increments import choose, main, table
+from _increments import choose, cv_test, head, main, table
 from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
 from class_vs_linear_mix import MODELS as MIX_MODELS
 
@@ -71,17 +71,15 @@ def run_set(row):
 
 def summary(res):
     c = res["candidates"]
-    return (f"{res['data']} {res['best']} {round(res['best_test'], 4)} "
-            f"linear {round(res['linear']['test_accuracy'], 4)} "
-            f"words cv {c['words']['cv_accuracy']:.4f} stack cv {c['code_lengths_lr_words']['cv_accuracy']:.4f} "
+    return (head(res) + f"words cv {c['words']['cv_accuracy']:.4f} "
+            f"stack cv {c['code_lengths_lr_words']['cv_accuracy']:.4f} "
             f"({res['seconds']:.0f} s)")
 
 
 def markdown(out, every=None):
     def cells(r):
-        w, s = r["candidates"]["words"], r["candidates"]["code_lengths_lr_words"]
-        return [f"{w['model']}: {w['cv_accuracy']:.3f}, {w['test_accuracy']:.3f}",
-                f"{s['cv_accuracy']:.3f}, {s['test_accuracy']:.3f}"]
+        w = r["candidates"]["words"]
+        return [f"{w['model']}: {cv_test(w)}", cv_test(r["candidates"]["code_lengths_lr_words"])]
 
     return table(out, "Compression (CV, with the word model) vs the best tuned linear baseline (CV)",
                  "class_vs_linear_words.py",
