@@ -60,6 +60,17 @@ def seeded_sample(X, y, n, seed):
     return [X[i] for i in keep], [y[i] for i in keep]
 
 
+def relative_bpb(bits, texts):
+    """Code lengths (texts x classes, bits) as bits per byte (UTF-8; at least 1 byte) minus each row's minimum:
+    what ``CodeLengthClassifier`` sums with ``combine="sum"``, for the benchmarks that sum many subsets of
+    models from one scoring of each."""
+    import numpy as np
+
+    n = np.maximum([len(t.encode("utf-8")) if isinstance(t, str) else len(t) for t in texts], 1)
+    bpb = bits / np.asarray(n, dtype=float)[:, None]
+    return bpb - bpb.min(axis=1, keepdims=True)
+
+
 def mean_interval(values) -> tuple[float, float]:
     """Mean and half-width of its 95% t-interval over repeated trials (NaN with one trial)."""
     import numpy as np

@@ -23,7 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from ncd import CodeLengthClassifier, CompressionClassifier
 
-from _common import HERE, read_split, seeded_sample
+from _common import HERE, read_split, relative_bpb, seeded_sample
 from _increments import choose, cv_test, main, table
 from class_vs_linear import CV, MAX_TEST
 
@@ -45,11 +45,6 @@ def base_rows():
     return rows
 
 
-def _relative_bpb(bits, texts):
-    bpb = bits / np.maximum([len(t.encode("utf-8")) for t in texts], 1)[:, None]
-    return bpb - bpb.min(axis=1, keepdims=True)
-
-
 def run_set(row):
     name = row["data"]
     X, y = read_split(name, "train")
@@ -63,8 +58,8 @@ def run_set(row):
         for k in orders:
             model = CompressionClassifier("cm", order=k, n_jobs=-1).partial_fit(
                 [X[i] for i in tr], codes[tr], classes=np.arange(len(classes)))
-            held[k][va] = _relative_bpb(model.code_lengths([X[i] for i in va]), [X[i] for i in va])
-    test = {k: _relative_bpb(CompressionClassifier("cm", order=k, n_jobs=-1).fit(X, codes).code_lengths(Q), Q)
+            held[k][va] = relative_bpb(model.code_lengths([X[i] for i in va]), [X[i] for i in va])
+    test = {k: relative_bpb(CompressionClassifier("cm", order=k, n_jobs=-1).fit(X, codes).code_lengths(Q), Q)
             for k in orders}
     cands = dict(row["candidates"])
     alone = {f"cm{k}": float(np.mean(np.argmin(held[k], axis=1) == codes)) for k in orders}

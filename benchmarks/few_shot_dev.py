@@ -31,7 +31,7 @@ from ncd import CodeLengthClassifier, CompressionClassifier
 from ncd.datasets import few_shot_indices
 
 from _baselines import tuned_baselines
-from _common import HERE, SHARED_DATA, machine, read_split
+from _common import HERE, SHARED_DATA, machine, read_split, relative_bpb
 from few_shot import SETS, cv_folds
 
 SEEDS = (100, 101, 102)
@@ -66,14 +66,8 @@ SUMS = {
 }
 
 
-def _bpb(model, texts):
-    n = np.maximum([len(t.encode("utf-8")) for t in texts], 1)
-    return model.code_lengths(texts) / np.asarray(n, dtype=float)[:, None]
-
-
-def _summed_accuracy(bpb, names, classes, y):
-    total = sum(bpb[n] - bpb[n].min(axis=1, keepdims=True) for n in names)
-    return float(np.mean(classes[np.argmin(total, axis=1)] == y))
+def _summed_accuracy(rel, names, classes, y):
+    return float(np.mean(classes[np.argmin(sum(rel[n] for n in names), axis=1)] == y))
 
 
 def run_trial(X, y, seed):
@@ -82,18 +76,18 @@ def run_trial(X, y, seed):
     ev = np.random.default_rng(seed).permutation(rest)[:N_EVAL]
     Xs, ys, Q, yq = [X[i] for i in idx], y[idx], [X[i] for i in ev], y[ev]
     folds = cv_folds(ys, SHOTS, seed)
-    bpb, single, cv = {}, {}, {}
+    rel, single, cv = {}, {}, {}
     for name, params in MODELS.items():
         model = CompressionClassifier(**params, n_jobs=-1).fit(Xs, ys)
-        bpb[name] = _bpb(model, Q)
-        single[name] = float(np.mean(model.classes_[np.argmin(bpb[name], axis=1)] == yq))
+        rel[name] = relative_bpb(model.code_lengths(Q), Q)
+        single[name] = float(np.mean(model.classes_[np.argmin(rel[name], axis=1)] == yq))
         right = 0
         for tr, va in folds:
             part = CompressionClassifier(**params, n_jobs=-1).fit([Xs[i] for i in tr], ys[tr])
             right += int(np.sum(part.predict([Xs[i] for i in va]) == ys[va]))
         cv[name] = right / len(ys)
     classes = model.classes_
-    sums = {name: _summed_accuracy(bpb, parts, classes, yq) for name, parts in SUMS.items()}
+    sums = {name: _summed_accuracy(rel, parts, classes, yq) for name, parts in SUMS.items()}
     choice = max(MODELS, key=lambda n: cv[n])  # ties: the first listed
     with warnings.catch_warnings(), threadpool_limits(1, "blas"):
         warnings.simplefilter("ignore")
@@ -109,10 +103,9 @@ def check_sum_matches_the_estimator(X, y):
     idx = few_shot_indices(y, SHOTS, random_state=seed)
     Xs, ys, Q = [X[i] for i in idx], y[idx], X[:50]
     parts = SUMS[next(iter(SUMS))]
-    bpb = {n: _bpb(CompressionClassifier(**MODELS[n]).fit(Xs, ys), Q) for n in parts}
+    rel = {n: relative_bpb(CompressionClassifier(**MODELS[n]).fit(Xs, ys).code_lengths(Q), Q) for n in parts}
     clf = CodeLengthClassifier([MODELS[n] for n in parts], combine="sum").fit(Xs, ys)
-    total = sum(bpb[n] - bpb[n].min(axis=1, keepdims=True) for n in parts)
-    if not np.array_equal(clf.predict(Q), clf.classes_[np.argmin(total, axis=1)]):
+    if not np.array_equal(clf.predict(Q), clf.classes_[np.argmin(sum(rel[n] for n in parts), axis=1)]):
         raise SystemExit("CodeLengthClassifier(combine='sum') disagrees with the summed code lengths.")
 
 
