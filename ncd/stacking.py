@@ -79,6 +79,11 @@ def default_grid() -> list[dict]:
              "background_strength": [0.1, 0.3, 1.0, 4.0]}]
 
 
+def _is_splits(cv) -> bool:
+    """Whether cv is an iterable of (train, test) index pairs (not an int, a string or a splitter)."""
+    return hasattr(cv, "__iter__") and not isinstance(cv, (str, bytes, numbers.Number))
+
+
 class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     """Logistic regression on the code lengths of a text under class-level compression models, or their sum.
 
@@ -105,10 +110,12 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     models : list of dict, default=None
         Parameters of each :class:`~ncd.CompressionClassifier`, e.g. ``{"model": "cm", "order": 3}``.
         None means :data:`DEFAULT_MODELS`: context models of orders 1 to 5.
-    cv : int or cross-validation splitter, default=5
+    cv : int, cross-validation splitter or iterable of (train, test) index arrays, default=5
         Folds for the cross-fitting and for choosing ``C``: an int (at least 2; stratified, shuffled
-        with ``random_state``) or an object with a ``split(X, y)`` method, such as
-        :class:`sklearn.model_selection.KFold`.
+        with ``random_state``), an object with a ``split(X, y)`` method, such as
+        :class:`sklearn.model_selection.KFold`, or the splits themselves. The test parts must
+        partition the training texts. Folds by group, where the test split is by source (an
+        author, a document, an article), are splits: ``cv=list(GroupKFold(5).split(X, y, groups))``.
     Cs : sequence of float, default=(0.1, 1.0, 10.0, 100.0)
         Inverse regularisation strengths tried; ties go to the smaller.
     combine : {"logistic", "sum"}, default="logistic"
@@ -227,7 +234,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             raise ValueError(
                 f"The 'combine' parameter of {owner} must be one of {list(COMBINE)}. Got {self.combine!r} instead."
             )
-        if not hasattr(self.cv, "split"):
+        if isinstance(self.cv, numbers.Integral) or not (hasattr(self.cv, "split") or _is_splits(self.cv)):
             check_int(self.cv, "cv", owner, 2)
         Cs = self.Cs
         if isinstance(Cs, (str, bytes)) or not hasattr(Cs, "__len__") or len(Cs) == 0 or any(
@@ -254,7 +261,15 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
     def _folds(self, n_samples: int, codes: np.ndarray) -> np.ndarray:
         """The fold of each training text."""
         if hasattr(self.cv, "split"):
-            splits = self.cv.split(np.zeros((n_samples, 1)), codes)
+            try:
+                splits = list(self.cv.split(np.zeros((n_samples, 1)), codes))
+            except ValueError as error:
+                if "groups" not in str(error):
+                    raise
+                raise ValueError(f"The cv splitter {self.cv!r} needs groups, which fit cannot pass on. Pass the "
+                                 "splits instead: cv=list(splitter.split(X, y, groups)).") from error
+        elif _is_splits(self.cv):
+            splits = list(self.cv)
         else:
             k = int(self.cv)
             if k > n_samples:
@@ -270,11 +285,19 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             else:
                 splits = KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros((n_samples, 1)))
         folds = np.full(n_samples, -1, dtype=np.intp)
+        times = np.zeros(n_samples, dtype=np.intp)
         for f, (_, held_out) in enumerate(splits):
+            held_out = np.asarray(held_out, dtype=np.intp).ravel()
+            if held_out.size and (held_out.min() < 0 or held_out.max() >= n_samples):
+                raise ValueError(f"cv split {f} has test indices outside 0..{n_samples - 1} (fit got {n_samples} "
+                                 "training texts); pass splits of these texts.")
             folds[held_out] = f
-        if (folds < 0).any():
-            raise ValueError("the cv splitter left some training texts out of every test fold; it must "
-                             "partition them (KFold, StratifiedKFold, GroupKFold do).")
+            np.add.at(times, held_out, 1)
+        wrong = np.flatnonzero(times != 1)
+        if wrong.size:
+            raise ValueError(f"The cv folds must put each training text in exactly one test part; text {wrong[0]} "
+                             f"is in {times[wrong[0]]} ({wrong.size} of the {n_samples} texts are not in exactly "
+                             "one). KFold, StratifiedKFold and GroupKFold partition them.")
         return folds
 
     # -- features --------------------------------------------------------------------------------

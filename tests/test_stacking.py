@@ -5,7 +5,7 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, PredefinedSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -176,6 +176,32 @@ def test_gridsearch_over_compression_classifier_with_the_default_grid(udhr):
     grid = default_grid()
     search = GridSearchCV(CompressionClassifier(), grid, cv=3).fit(X, y)
     assert len(search.cv_results_["params"]) == sum(np.prod([len(v) for v in g.values()]) for g in grid)
+
+
+def test_cv_takes_the_splits_themselves_as_scikit_learn_does(udhr):
+    """Grouped folds (the groups fit cannot take) as a list of splits: the same as the splitter that makes them."""
+    X, y, Xt, _ = udhr
+    groups = np.arange(len(X)) % 4
+    splits = list(GroupKFold(4).split(X, y, groups))
+    a = CodeLengthClassifier(SMALL, cv=splits).fit(X, y)
+    for f, (_, test) in enumerate(splits):
+        assert (a.folds_[test] == f).all()  # every text held out in its group's split, and only there
+    b = CodeLengthClassifier(SMALL, cv=PredefinedSplit(a.folds_)).fit(X, y)
+    np.testing.assert_array_equal(a.train_features_, b.train_features_)
+    np.testing.assert_array_equal(a.predict(Xt), b.predict(Xt))
+    assert a.C_ == b.C_ and a.best_score_ == b.best_score_
+
+
+def test_cv_splits_that_do_not_partition_the_texts_are_refused():
+    X, y = ["a b", "c d", "a c", "b d"], [0, 1, 0, 1]
+    with pytest.raises(ValueError, match="needs groups, which fit cannot pass on.*cv=list"):
+        CodeLengthClassifier(SMALL, cv=GroupKFold(2)).fit(X, y)
+    with pytest.raises(ValueError, match=r"exactly one test part; text 2 is in 0 \(2 of the 4"):
+        CodeLengthClassifier(SMALL, cv=[([2, 3], [0, 1])]).fit(X, y)
+    with pytest.raises(ValueError, match=r"text 1 is in 2 \(1 of the 4"):
+        CodeLengthClassifier(SMALL, cv=[([2, 3], [0, 1]), ([0], [1, 2, 3])]).fit(X, y)
+    with pytest.raises(ValueError, match="cv split 1 has test indices outside 0..3"):
+        CodeLengthClassifier(SMALL, cv=[([2, 3], [0, 1]), ([0, 1], [2, 4])]).fit(X, y)
 
 
 @pytest.mark.parametrize("params, message", [
