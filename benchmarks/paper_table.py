@@ -3,6 +3,7 @@
     python benchmarks/paper_table.py --mode subset    # minutes: capped train/test, 3 trials
     python benchmarks/paper_table.py --mode full      # the committed table (hours on 2 cores)
     python benchmarks/paper_table.py --data r8 --data sms_spam --out /tmp/x
+    python benchmarks/paper_table.py --mode full --render   # the markdown again, nothing run
 
 For each data set in ../shared/data:
 
@@ -26,6 +27,9 @@ For each data set in ../shared/data:
   NBSVM), each scored once on test, and every baseline's test accuracy;
 * 5-shot: ``few_shot_indices(y_train, 5, random_state=seed)`` for seeds 0..trials-1 (indices
   saved in the JSON), the same methods, mean and 95% t-interval over trials.
+* full mode's markdown ends with the latest tuned standing, read (not run) from the benchmarks that
+  made it: the CV choice among every compression candidate so far (``class_vs_linear_*``) and the 5-shot
+  fixed sum (``few_shot_sum``), each beside the best tuned linear baseline (``latest_standing``).
 
 Published figures (gzip, Jiang et al. 2023 top-2-scored; Schutte 2023 honest k=1) sit beside
 ours where the data set's README gives them. Writes paper_table_<mode>.json/.md.
@@ -206,12 +210,14 @@ def markdown(result):
     if cfg["train"]:
         lines += [f"Subset mode: at most {cfg['train']} training and {cfg['test']} test texts per set "
                   "(a seeded sample), so these are not the full-data figures.", ""]
+    # the tuned columns only where the run made them (a results file from before them has none)
+    tuned = any("best_compression_cv" in r["full"] for r in result["results"])
     lines += ["## Full training set", "",
               "| data | train x test | test in train (exact / normalised / near) | gzip k=1 | gzip k (CV) | "
               "gzip top-2 (paper metric) | best ncd (CV) | class-level cm | TF-IDF + LR | BoW kNN | "
-              "best compression (CV) | best linear (CV) | compression - linear | "
-              "published gzip k=1 / top-2 |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              + ("best compression (CV) | best linear (CV) | compression - linear | " if tuned else "")
+              + "published gzip k=1 / top-2 |",
+              "|---|---|---|---|---|---|---|---|---|---|" + "---|" * (3 * tuned) + "---|"]
     for r in result["results"]:
         f, o = r["full"], r["overlap"]
         g = f["ncd"]["gzip"]
@@ -223,19 +229,20 @@ def markdown(result):
             f"{o['test_in_train_normalised']} / {o.get('test_in_train_near', '?')} of {o['n_test']:,} | "
             f"{g['k1']:.3f} | {g['at_k_cv']:.3f} (k={g['k_cv']}) | "
             f"{g['top2_paper_metric']:.3f} | {b['accuracy']:.3f} ({b['compressor']}, k={b['k']}) | "
-            f"{f['class_level_cm']:.3f} | {f['tfidf_lr']:.3f} | {f['bow_knn']:.3f} | {_tuned_cells(f)} | {pub_s} |")
+            f"{f['class_level_cm']:.3f} | {f['tfidf_lr']:.3f} | {f['bow_knn']:.3f} | "
+            + (f"{_tuned_cells(f)} | " if tuned else "") + f"{pub_s} |")
     lines += ["", f"## {SHOTS}-shot ({cfg['trials']} seeded trials, mean ± 95% t-interval)", "",
               "| data | gzip k=1 | gzip k (CV) | best ncd (CV) | class-level cm | TF-IDF + LR | BoW kNN | "
-              "best ncd vs TF-IDF + LR | best compression (CV) | best linear (CV) |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "best ncd vs TF-IDF + LR |" + (" best compression (CV) | best linear (CV) |" if tuned else ""),
+              "|---|---|---|---|---|---|---|---|" + "---|" * (2 * tuned)]
     for r in result["results"]:
         s = r["five_shot"]["summary"]
         diff = s["best_ncd"][0] - s["tfidf_lr"][0]
         lines.append(f"| {r['data']} | {_fmt(s['gzip_k1'])} | {_fmt(s['gzip_k_cv'])} | {_fmt(s['best_ncd'])} | "
                      f"{_fmt(s['class_level_cm'])} | {_fmt(s['tfidf_lr'])} | {_fmt(s['bow_knn'])} | "
-                     f"{'+' if diff >= 0 else ''}{diff:.3f} | "
-                     + " | ".join(_fmt(s[k]) if k in s else "" for k in ("best_compression_cv", "best_linear_cv"))
-                     + " |")
+                     f"{'+' if diff >= 0 else ''}{diff:.3f} |"
+                     + "".join(f" {_fmt(s[k]) if k in s else ''} |" for k in ("best_compression_cv", "best_linear_cv")
+                               if tuned))
     m = result["machine"]
     sampled = [r for r in result["results"] if r.get("test_sampled") and not cfg["train"]]
     if sampled:
@@ -243,10 +250,74 @@ def markdown(result):
                   + ", ".join(f"{r['data']} {r['test']:,} of {r['overlap']['n_test']:,}" for r in sampled) + "."]
     if not result.get("complete", True):
         lines += ["", f"**Partial**: {len(result['results'])} data sets so far; the run was still going."]
+    if mode == "full":
+        lines += ["", standing_markdown(*latest_standing(), [r["data"] for r in result["results"]])]
     lines += ["", "Train-test overlap is counted on the full files (near: Jaccard of 3-word shingles >= 0.8; "
               "'?' where the run predates the near-duplicate count: see `benchmarks/overlap.md`). "
               f"Run time {result['seconds'] / 60:.1f} min; "
               f"machine: {m['cores']} cores, {m['cpu']}, Python {m['python']}.", ""]
+    return "\n".join(lines)
+
+
+#: the benchmarks whose rows hold each set's latest CV choice among every compression candidate (later first)
+LATEST_FULL = ("class_vs_linear_udhr", "class_vs_linear_sum")
+
+
+def latest_standing(results_dir=HERE):
+    """Each set's latest tuned comparison, read from the benchmarks that made it (nothing is run here).
+
+    Full data: the compression classifier chosen by 5-fold CV on train among every candidate so far (the last
+    of the ``class_vs_linear_*`` increments) and the best linear baseline by CV, both scored once on test.
+    5-shot: ``few_shot_sum``'s fixed sum (chosen on development trials from the training splits) and the best
+    tuned linear baseline by CV, mean and 95% interval over its trials."""
+    full = {}
+    for stem in LATEST_FULL:
+        path = results_dir / f"{stem}.json"
+        if path.exists():
+            for r in json.loads(path.read_text())["results"]:
+                full.setdefault(r["data"], dict(r, source=stem))
+    shots = {}
+    path = results_dir / "few_shot_sum.json"
+    if path.exists():
+        for r in json.loads(path.read_text())["results"]:
+            if str(SHOTS) in r["shots"]:
+                shots[r["data"]] = r["shots"][str(SHOTS)]
+    return full, shots
+
+
+def standing_markdown(full, shots, order):
+    """The section of the latest tuned standing, one row a set (in ``order``), wins and losses alike."""
+    lines = ["## Tuned, chosen on train only: the latest standing", "",
+             "Not computed by this script: read from the benchmarks that made each comparison, so that this table "
+             "shows where the project stands (run them again to change it). **Full**: the compression classifier "
+             "chosen by 5-fold CV on the training split among every candidate so far (`" + "`, `".join(
+                 f"{s}.md" for s in reversed(LATEST_FULL)) + "`, and the benchmarks they extend) beside the best "
+             "linear baseline by CV (`class_vs_linear.md`: word and character TF-IDF + LR, NB, NBSVM, each tuned "
+             f"by CV), each scored once on test. **{SHOTS}-shot**: `few_shot_sum.md`'s fixed sum of code lengths "
+             "(chosen on development trials drawn from the training splits) beside the best tuned linear baseline "
+             "by CV, over that benchmark's own trials and test sample (5 seeds; the first 1,000 texts of a seeded "
+             "permutation of each test split), mean ± 95% t-interval.", "",
+             "| data | full: compression (CV), test | full: best linear (CV), test | full: margin (points) | "
+             f"{SHOTS}-shot: compression | {SHOTS}-shot: best linear (CV) | {SHOTS}-shot: margin (points) |",
+             "|---|---|---|---|---|---|---|"]
+    ahead_full = ahead_shot = n_full = n_shot = 0
+    for name in order:
+        f, s = full.get(name), shots.get(name)
+        cells = ["", "", ""]
+        if f:
+            n_full += 1
+            ahead_full += f["margin"] > 0
+            lin = f["linear"]
+            cells = [f"{f['best']}, {f['best_test']:.3f}", f"{lin['label']}, {lin['test_accuracy']:.3f}",
+                     f"{100 * f['margin']:+.2f}"]
+        shot_cells = ["", "", ""]
+        if s:
+            n_shot += 1
+            ahead_shot += s["sum"][0] > s["linear"][0]
+            shot_cells = [_fmt(s["sum"]), _fmt(s["linear"]), f"{100 * (s['sum'][0] - s['linear'][0]):+.1f}"]
+        lines.append(f"| {name} | " + " | ".join(cells + shot_cells) + " |")
+    lines += ["", f"Ahead of the best tuned linear baseline: full data on **{ahead_full} of {n_full}** sets, "
+              f"{SHOTS}-shot on **{ahead_shot} of {n_shot}**.", ""]
     return "\n".join(lines)
 
 
@@ -258,7 +329,13 @@ def main(argv=None):
     parser.add_argument("--max-test", type=int, help="at most this many test texts per set (a seeded sample)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the sets already in the results file and run only the others (or --data)")
+    parser.add_argument("--render", action="store_true",
+                        help="run nothing: write the markdown again from the results file and the latest benchmarks")
     args = parser.parse_args(argv)
+    if args.render:
+        result = json.loads((args.out / f"paper_table_{args.mode}.json").read_text())
+        (args.out / f"paper_table_{args.mode}.md").write_text(markdown(result))
+        return result
     every = sorted(p.name for p in SHARED_DATA.iterdir() if p.is_dir())
     stem = f"paper_table_{args.mode}"
     previous = {}
