@@ -286,8 +286,10 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
                 splits = KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros((n_samples, 1)))
         folds = np.full(n_samples, -1, dtype=np.intp)
         times = np.zeros(n_samples, dtype=np.intp)
-        for f, (_, held_out) in enumerate(splits):
-            held_out = np.asarray(held_out, dtype=np.intp).ravel()
+        for f, split in enumerate(splits):
+            if isinstance(split, (str, bytes)) or not hasattr(split, "__len__") or len(split) != 2:
+                raise ValueError(f"cv split {f} must be a (train, test) pair of index arrays; got {split!r}.")
+            held_out = np.asarray(split[1], dtype=np.intp).ravel()
             if held_out.size and (held_out.min() < 0 or held_out.max() >= n_samples):
                 raise ValueError(f"cv split {f} has test indices outside 0..{n_samples - 1} (fit got {n_samples} "
                                  "training texts); pass splits of these texts.")

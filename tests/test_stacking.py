@@ -202,6 +202,8 @@ def test_cv_splits_that_do_not_partition_the_texts_are_refused():
         CodeLengthClassifier(SMALL, cv=[([2, 3], [0, 1]), ([0], [1, 2, 3])]).fit(X, y)
     with pytest.raises(ValueError, match="cv split 1 has test indices outside 0..3"):
         CodeLengthClassifier(SMALL, cv=[([2, 3], [0, 1]), ([0, 1], [2, 4])]).fit(X, y)
+    with pytest.raises(ValueError, match=r"cv split 0 must be a \(train, test\) pair of index arrays; got 'a'"):
+        CodeLengthClassifier(SMALL, cv={"a": 1}).fit(X, y)
 
 
 @pytest.mark.parametrize("params, message", [
