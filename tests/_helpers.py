@@ -4,6 +4,7 @@ import importlib.util
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -22,17 +23,31 @@ def load_benchmark(name: str):
         sys.path.remove(str(BENCHMARKS))
 
 
+READY_WITHIN = 600  # seconds for a child to compile and print "ready"
+
+
 def interrupt(argv: list[str], delay: float, wait: float = 30) -> tuple[str, float, str]:
     """Start ``python argv``, wait for it to print "ready", send SIGINT ``delay`` seconds later.
 
-    Returns the next line it prints, the seconds from the signal to that line, and its stderr.
+    Returns the next line it prints, the seconds from the signal to that line, and its stderr. The child
+    gets SIGINT's default action, as in a terminal: a parent started in the background by a shell that is
+    not interactive ignores SIGINT, a child would inherit that, and Python then never raises
+    KeyboardInterrupt. A child that is not ready within ``READY_WITHIN`` seconds (numba compiles on a first
+    run), or still running ``wait`` seconds after the signal, is killed, so the test fails (with an empty
+    line) instead of waiting for ever.
     """
-    child = subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    watchdog = threading.Timer(READY_WITHIN, child.kill)
+    watchdog.start()
     try:
         ready = child.stdout.readline().strip()
         if ready != "ready":
             return ready, float("nan"), child.stderr.read()
         time.sleep(delay)
+        watchdog.cancel()
+        watchdog = threading.Timer(wait, child.kill)
+        watchdog.start()
         sent = time.perf_counter()
         child.send_signal(signal.SIGINT)
         line = child.stdout.readline().strip()
@@ -40,4 +55,5 @@ def interrupt(argv: list[str], delay: float, wait: float = 30) -> tuple[str, flo
         child.wait(timeout=wait)
         return line, reacted, "" if child.returncode == 0 else child.stderr.read()
     finally:
+        watchdog.cancel()
         child.kill()
