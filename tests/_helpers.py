@@ -26,18 +26,23 @@ def load_benchmark(name: str):
 READY_WITHIN = 600  # seconds for a child to compile and print "ready"
 
 
+def start_child(argv: list[str]) -> subprocess.Popen:
+    """``python argv`` with its output piped and SIGINT's default action, as in a terminal: a parent started in
+    the background by a shell that is not interactive ignores SIGINT, a child would inherit that, and Python
+    then never raises KeyboardInterrupt."""
+    return subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
 def interrupt(argv: list[str], delay: float, wait: float = 30) -> tuple[str, float, str]:
     """Start ``python argv``, wait for it to print "ready", send SIGINT ``delay`` seconds later.
 
     Returns the next line it prints, the seconds from the signal to that line, and its stderr. The child
-    gets SIGINT's default action, as in a terminal: a parent started in the background by a shell that is
-    not interactive ignores SIGINT, a child would inherit that, and Python then never raises
-    KeyboardInterrupt. A child that is not ready within ``READY_WITHIN`` seconds (numba compiles on a first
-    run), or still running ``wait`` seconds after the signal, is killed, so the test fails (with an empty
-    line) instead of waiting for ever.
+    is started by :func:`start_child`. A child that is not ready within ``READY_WITHIN`` seconds (numba
+    compiles on a first run), or still running ``wait`` seconds after the signal, is killed, so the test
+    fails (with an empty line) instead of waiting for ever.
     """
-    child = subprocess.Popen([sys.executable, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    child = start_child(argv)
     watchdog = threading.Timer(READY_WITHIN, child.kill)
     watchdog.start()
     try:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from _helpers import start_child
 
 import ncd
 from ncd.cli import main
@@ -436,11 +437,7 @@ def test_ctrl_c_in_a_real_process_is_one_line_and_exit_130():
     import signal
     import time
 
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "ncd.cli", "evaluate", "-c", "ppmd", "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
-    )
+    proc = start_child(["-u", "-m", "ncd.cli", "evaluate", "-c", "ppmd", "-q"])
     try:
         assert proc.stdout.readline().startswith("data: ")  # imports done, the work has begun
         time.sleep(0.5)
