@@ -188,7 +188,8 @@ def _fmt(mean_half):
 
 
 def _tuned_cells(f):
-    """best compression (CV) | best linear (CV) | margin; empty in results that predate them."""
+    """best compression (CV) | best linear (CV) | margin; empty for a set whose run predates them (a resumed
+    results file can mix both)."""
     if "best_compression_cv" not in f:
         return " | | "
     margin = f["best_compression_cv"] - f["best_linear_cv"]

@@ -234,7 +234,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             raise ValueError(
                 f"The 'combine' parameter of {owner} must be one of {list(COMBINE)}. Got {self.combine!r} instead."
             )
-        if isinstance(self.cv, numbers.Integral) or not (hasattr(self.cv, "split") or _is_splits(self.cv)):
+        if not (hasattr(self.cv, "split") or _is_splits(self.cv)):  # an int, or something to refuse
             check_int(self.cv, "cv", owner, 2)
         Cs = self.Cs
         if isinstance(Cs, (str, bytes)) or not hasattr(Cs, "__len__") or len(Cs) == 0 or any(
