@@ -224,7 +224,8 @@ def test_cv_splits_that_do_not_partition_the_texts_are_refused():
     ({"head_words": "2"}, "'head_words' parameter"),
     ({"head_words": (True,)}, "'head_words' parameter"),
     ({"head_words": (2.5,)}, "'head_words' parameter"),
-    ({"combine": "mean"}, "'combine' parameter of CodeLengthClassifier must be one of ['logistic', 'sum']. Got 'mean'"),
+    ({"combine": "mean"},
+     "'combine' parameter of CodeLengthClassifier must be one of ['logistic', 'weighted', 'sum']. Got 'mean'"),
     ({"combine": None}, "'combine' parameter"),
 ])
 def test_bad_parameters_are_named_in_fit(params, message):
@@ -320,3 +321,62 @@ def test_sum_a_class_one_model_cannot_score_cannot_win(udhr):
     clf.models_[0].code_lengths = lambda texts: np.full((len(texts), len(clf.classes_)), np.inf)
     np.testing.assert_allclose(clf.predict_proba(Xt[:2]), 1.0 / len(clf.classes_))  # nothing scored: a tie
     assert clf.predict(Xt[:2]).tolist() == [clf.classes_[0]] * 2
+
+
+# -- combine="weighted": one cross-fitted weight per model and view, one intercept per class --------
+
+def test_weighted_shares_the_cross_fitting_and_scores_with_its_weights(udhr):
+    X, y, Xt, yt = udhr
+    weighted = CodeLengthClassifier(SMALL, cv=3, combine="weighted", head_words=(2,)).fit(X, y)
+    logistic = CodeLengthClassifier(SMALL, cv=3, head_words=(2,)).fit(X, y)
+    np.testing.assert_array_equal(weighted.train_features_, logistic.train_features_)
+    np.testing.assert_array_equal(weighted.folds_, logistic.folds_)
+    n_classes = len(weighted.classes_)
+    assert weighted.weights_.shape == (4,) and weighted.intercept_.shape == (n_classes,)  # 2 models x 2 views
+    assert not hasattr(weighted, "logistic_")
+    assert weighted.C_ in weighted.cv_results_["C"]
+    assert weighted.best_score_ == max(weighted.cv_results_["mean_accuracy"])
+    # the score of class c: its intercept minus the weighted sum of its features
+    blocks = weighted.code_length_features(Xt).reshape(len(Xt), 4, n_classes)
+    want = weighted.intercept_ - np.einsum("nbk,b->nk", blocks, weighted.weights_)
+    np.testing.assert_allclose(weighted.decision_function(Xt), want)
+    proba = weighted.predict_proba(Xt)
+    np.testing.assert_allclose(proba, np.exp(want) / np.exp(want).sum(axis=1, keepdims=True), rtol=1e-9)
+    np.testing.assert_array_equal(weighted.predict(Xt), weighted.classes_[want.argmax(axis=1)])
+    assert weighted.score(Xt, yt) > 0.9
+
+
+def test_weighted_with_a_tiny_C_is_the_plain_sum(udhr):
+    X, y, Xt, _ = udhr
+    weighted = CodeLengthClassifier(WITH_WORDS, cv=3, combine="weighted", Cs=(1e-9,)).fit(X, y)
+    np.testing.assert_allclose(weighted.weights_, 1.0, atol=1e-6)
+    np.testing.assert_allclose(weighted.intercept_, 0.0, atol=1e-6)
+    summed = CodeLengthClassifier(WITH_WORDS, combine="sum").fit(X, y)
+    np.testing.assert_array_equal(weighted.predict(Xt), summed.predict(Xt))
+
+
+def test_weighted_fit_learns_which_block_counts_and_the_class_priors():
+    from ncd.stacking import _fit_weighted
+
+    rng = np.random.default_rng(0)
+    n, k = 600, 3
+    codes = rng.choice(k, size=n, p=[0.6, 0.3, 0.1])
+    informative = rng.exponential(1.0, size=(n, k))
+    informative[np.arange(n), codes] = 0.0  # the true class is the best class of this block
+    noise = rng.exponential(1.0, size=(n, k))
+    weights, intercept = _fit_weighted(np.stack([informative, noise], axis=1), codes, k, C=100.0)
+    assert weights[0] > 3.0 and abs(weights[1]) < 0.5 * weights[0]
+    # with no features at all the intercepts are the log class frequencies (up to a constant)
+    _, prior = _fit_weighted(np.zeros((n, 1, k)), codes, k, C=1e6)
+    np.testing.assert_allclose(np.exp(prior) / np.exp(prior).sum(), np.bincount(codes) / n, atol=1e-3)
+
+
+def test_weighted_clones_pickles_and_is_searchable(udhr):
+    X, y, Xt, yt = udhr
+    clf = CodeLengthClassifier(SMALL, cv=3, combine="weighted").fit(X, y)
+    back = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(back.predict_proba(Xt), clf.predict_proba(Xt))
+    assert clone(clf).get_params()["combine"] == "weighted"
+    search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "weighted"]}, cv=2).fit(X, y)
+    assert search.best_params_["combine"] in ("logistic", "weighted")
+    assert search.score(Xt, yt) > 0.8
