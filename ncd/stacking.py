@@ -105,11 +105,9 @@ def _fit_weighted(blocks: np.ndarray, codes: np.ndarray, n_classes: int, C: floa
     def loss_and_grad(theta):
         w, b = theta[:n_blocks], theta[n_blocks:]
         scores = _weighted_scores(blocks, w, b)
-        top = scores.max(axis=1, keepdims=True)
-        odds = np.exp(scores - top)
-        total = odds.sum(axis=1, keepdims=True)
-        residual = odds / total - onehot  # d loss / d scores
-        loss = np.sum(top + np.log(total)) - np.sum(scores * onehot) + ((w - 1.0) @ (w - 1.0) + b @ b) / (2.0 * C)
+        norm = logsumexp(scores, axis=1, keepdims=True)
+        residual = np.exp(scores - norm) - onehot  # d loss / d scores
+        loss = norm.sum() - np.sum(scores * onehot) + ((w - 1.0) @ (w - 1.0) + b @ b) / (2.0 * C)
         grad_w = -np.einsum("nk,nbk->b", residual, blocks) + (w - 1.0) / C
         grad_b = residual.sum(axis=0) + b / C
         return loss, np.concatenate([grad_w, grad_b])
