@@ -1,7 +1,7 @@
 """Shared running and reporting of the benchmarks that add candidates to an earlier one's rows.
 
-``class_vs_linear_mix.py``, ``class_vs_linear_words.py``, ``class_vs_linear_heads.py`` and
-``class_vs_linear_sum.py`` each read the rows of the benchmark before them (every candidate so far, with its
+``class_vs_linear_mix.py``, ``class_vs_linear_words.py``, ``class_vs_linear_heads.py``,
+``class_vs_linear_sum.py``, ``class_vs_linear_udhr.py`` and ``class_vs_linear_weighted.py`` each read the rows of the benchmark before them (every candidate so far, with its
 CV and test accuracy, and the best tuned linear baseline), add their new candidates to each set's row, choose
 again by CV accuracy, and write a table. :func:`main` is their command line and loop; :func:`table` their
 markdown, :func:`cv_test` its cells and :func:`head` the start of each printed line.

@@ -261,7 +261,7 @@ def markdown(result):
 
 
 #: the benchmarks whose rows hold each set's latest CV choice among every compression candidate (later first)
-LATEST_FULL = ("class_vs_linear_udhr", "class_vs_linear_sum")
+LATEST_FULL = ("class_vs_linear_weighted", "class_vs_linear_udhr", "class_vs_linear_sum")
 
 
 def latest_standing(results_dir=HERE):

@@ -72,7 +72,7 @@ def _row(data, best, test, linear):
 
 def test_the_latest_standing_takes_each_sets_latest_row_and_counts_wins_and_losses(paper_table_module, tmp_path):
     pt = paper_table_module
-    later, earlier = pt.LATEST_FULL
+    later, earlier = pt.LATEST_FULL[:2]
     (tmp_path / f"{earlier}.json").write_text(json.dumps({"results": [
         _row("a", "cm2", 0.90, 0.95), _row("b", "mix", 0.80, 0.70)]}))
     (tmp_path / f"{later}.json").write_text(json.dumps({"results": [_row("a", "words", 0.97, 0.95)]}))
