@@ -332,8 +332,8 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             if counts.max() >= k:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # a class smaller than cv: still valid folds
-                    splits = StratifiedKFold(k, shuffle=True, random_state=self.random_state).split(
-                        np.zeros((n_samples, 1)), codes)
+                    splits = list(StratifiedKFold(k, shuffle=True, random_state=self.random_state).split(
+                        np.zeros((n_samples, 1)), codes))  # listed here: split warns lazily, as it is iterated
             else:
                 splits = KFold(k, shuffle=True, random_state=self.random_state).split(np.zeros((n_samples, 1)))
         folds = np.full(n_samples, -1, dtype=np.intp)

@@ -1,6 +1,7 @@
 """CodeLengthClassifier: code lengths of class-level models, cross-fitted, under a logistic regression."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -380,3 +381,19 @@ def test_weighted_clones_pickles_and_is_searchable(udhr):
     search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "weighted"]}, cv=2).fit(X, y)
     assert search.best_params_["combine"] in ("logistic", "weighted")
     assert search.score(Xt, yt) > 0.8
+
+
+def test_weighted_with_a_class_missing_from_some_folds(udhr):
+    X, y, Xt, _ = udhr
+    rare = sorted(set(y))[0]
+    keep = [i for i, label in enumerate(y) if label != rare] + [i for i, label in enumerate(y) if label == rare][:2]
+    Xr, yr = [X[i] for i in keep], [y[i] for i in keep]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a class smaller than cv is expected here, not warned about
+        clf = CodeLengthClassifier(SMALL, cv=5, combine="weighted").fit(Xr, yr)  # 2 texts of `rare`, 5 folds
+    assert np.isfinite(clf.train_features_).all()  # its missing code lengths take the block's cap
+    assert np.isfinite(clf.weights_).all() and np.isfinite(clf.intercept_).all()
+    proba = clf.predict_proba(Xt)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert rare in clf.classes_.tolist()
