@@ -12,7 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from _common import HERE, machine
+import numpy as np
+
+from _common import HERE, machine, read_split, seeded_sample
+from class_vs_linear import MAX_TEST
 from class_vs_linear_background import tally
 
 
@@ -48,6 +51,13 @@ def main(stem, base, run_set, summary, markdown, *, extra=None, order=None, doc=
         path.write_text(json.dumps(out, indent=1) + "\n")
         (HERE / f"{stem}.md").write_text(markdown(out, every))
     return out
+
+
+def scored_test(name):
+    """The set's test texts that these benchmarks score (a seeded sample of ``MAX_TEST`` where it caps them, else
+    all) and their labels, as an object array."""
+    Q, yq = seeded_sample(*read_split(name, "test"), MAX_TEST.get(name), 1)
+    return Q, np.asarray(yq, dtype=object)
 
 
 def cv_test(candidate) -> str:

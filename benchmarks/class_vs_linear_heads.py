@@ -20,9 +20,9 @@ import numpy as np
 
 from ncd import CodeLengthClassifier
 
-from _common import read_split, seeded_sample
-from _increments import choose, cv_test, head, main, table
-from class_vs_linear import CV, MAX_TEST
+from _common import read_split
+from _increments import choose, cv_test, head, main, table, scored_test
+from class_vs_linear import CV
 from class_vs_linear_words import MODELS
 
 HEAD_WORDS = (2,)
@@ -33,9 +33,7 @@ ORDER = ["trec", "r8", "dbpedia14_subset", "mr_polarity", "sst2", "subj", "sms_s
 def run_set(row):
     name = row["data"]
     X, y = read_split(name, "train")
-    Q_all, yq_all = read_split(name, "test")
-    Q, yq = seeded_sample(Q_all, yq_all, MAX_TEST.get(name), 1)
-    yq = np.asarray(yq, dtype=object)
+    Q, yq = scored_test(name)
     began = time.perf_counter()
     clf = CodeLengthClassifier(MODELS, cv=CV, head_words=HEAD_WORDS, random_state=0, n_jobs=-1).fit(X, y)
     pred = clf.predict(Q)

@@ -24,9 +24,9 @@ import numpy as np
 
 from ncd import CodeLengthClassifier
 
-from _common import read_split, seeded_sample
-from _increments import choose, cv_test, head, main, table
-from class_vs_linear import CV, MAX_STACK_CLASSES, MAX_TEST
+from _common import read_split
+from _increments import choose, cv_test, head, main, table, scored_test
+from class_vs_linear import CV, MAX_STACK_CLASSES
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
     {"model": "cm", "order": 3, "background": "train", "background_strength": 16.0},
@@ -40,9 +40,7 @@ def run_set(row):
     X, y = read_split(name, "train")
     if len(set(y)) > MAX_STACK_CLASSES:
         return None
-    Q_all, yq_all = read_split(name, "test")
-    Q, yq = seeded_sample(Q_all, yq_all, MAX_TEST.get(name), 1)
-    yq = np.asarray(yq, dtype=object)
+    Q, yq = scored_test(name)
     began = time.perf_counter()
     clf = CodeLengthClassifier(MODELS, cv=CV, random_state=0, n_jobs=-1).fit(X, y)
     features = clf.code_length_features(Q)

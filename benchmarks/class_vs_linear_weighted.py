@@ -28,9 +28,9 @@ import numpy as np
 
 from ncd import CodeLengthClassifier
 
-from _common import HERE, read_split, seeded_sample
-from _increments import choose, cv_test, head, main, table
-from class_vs_linear import CV, MAX_TEST
+from _common import HERE, read_split
+from _increments import choose, cv_test, head, main, table, scored_test
+from class_vs_linear import CV
 from class_vs_linear_mix import MODELS as MIX_MODELS
 from class_vs_linear_words import MODELS
 
@@ -51,9 +51,7 @@ def rows():
 def run_set(row):
     name = row["data"]
     X, y = read_split(name, "train")
-    Q_all, yq_all = read_split(name, "test")
-    Q, yq = seeded_sample(Q_all, yq_all, MAX_TEST.get(name), 1)
-    yq = np.asarray(yq, dtype=object)
+    Q, yq = scored_test(name)
     models = CM_MODELS if name == "udhr_langid" else MODELS
     began = time.perf_counter()
     clf = CodeLengthClassifier(models, cv=CV, combine="weighted", head_words=HEAD_WORDS, random_state=0,
