@@ -21,7 +21,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split
-from _increments import choose, cv_test, head, main, table, scored_test
+from _increments import choose, cv_test, head, main, scored_test, table
 from class_vs_linear import CV
 from class_vs_linear_words import MODELS
 

@@ -25,7 +25,7 @@ import numpy as np
 from ncd import CodeLengthClassifier
 
 from _common import read_split
-from _increments import choose, cv_test, head, main, table, scored_test
+from _increments import choose, cv_test, head, main, scored_test, table
 from class_vs_linear import CV, MAX_STACK_CLASSES
 
 MODELS = [{"model": "cm", "order": k} for k in (1, 2, 3, 4, 5)] + [
