@@ -280,14 +280,16 @@ def test_sum_needs_no_folds_so_it_fits_two_texts_per_class():
         CodeLengthClassifier(WITH_WORDS).fit(X, y)  # the regression does need them
 
 
-def test_sum_clones_pickles_and_is_searchable(udhr):
+@pytest.mark.parametrize("combine", ["sum", "weighted"])
+def test_sum_and_weighted_clone_pickle_and_are_searchable(udhr, combine):
     X, y, Xt, yt = udhr
-    clf = CodeLengthClassifier(SMALL, combine="sum").fit(X, y)
+    clf = CodeLengthClassifier(SMALL, cv=3, combine=combine).fit(X, y)
     back = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(back.predict(Xt), clf.predict(Xt))
-    assert clone(clf).get_params()["combine"] == "sum"
-    search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "sum"]}, cv=2).fit(X, y)
-    assert search.best_params_["combine"] in ("logistic", "sum")
+    np.testing.assert_array_equal(back.predict_proba(Xt), clf.predict_proba(Xt))
+    assert clone(clf).get_params()["combine"] == combine
+    search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", combine]}, cv=2).fit(X, y)
+    assert search.best_params_["combine"] in ("logistic", combine)
     assert search.score(Xt, yt) > 0.8
 
 
@@ -370,17 +372,6 @@ def test_weighted_fit_learns_which_block_counts_and_the_class_priors():
     # with no features at all the intercepts are the log class frequencies (up to a constant)
     _, prior = _fit_weighted(np.zeros((n, 1, k)), codes, k, C=1e6)
     np.testing.assert_allclose(np.exp(prior) / np.exp(prior).sum(), np.bincount(codes) / n, atol=1e-3)
-
-
-def test_weighted_clones_pickles_and_is_searchable(udhr):
-    X, y, Xt, yt = udhr
-    clf = CodeLengthClassifier(SMALL, cv=3, combine="weighted").fit(X, y)
-    back = pickle.loads(pickle.dumps(clf))
-    np.testing.assert_array_equal(back.predict_proba(Xt), clf.predict_proba(Xt))
-    assert clone(clf).get_params()["combine"] == "weighted"
-    search = GridSearchCV(CodeLengthClassifier(SMALL, cv=3), {"combine": ["logistic", "weighted"]}, cv=2).fit(X, y)
-    assert search.best_params_["combine"] in ("logistic", "weighted")
-    assert search.score(Xt, yt) > 0.8
 
 
 def test_weighted_with_a_class_missing_from_some_folds(udhr):
