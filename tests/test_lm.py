@@ -334,3 +334,36 @@ def test_class_models_mix_in_a_network():
     assert clf.predict(Q).tolist() == ["pets", "markets"]
     again = pickle.loads(pickle.dumps(clf))
     assert rel(again.code_lengths(Q), clf.code_lengths(Q)) < CALLS
+
+
+def test_the_cache_goes_in_by_the_keyword_the_model_takes():
+    """transformers 5 renamed forward's past_key_values to cache (the old name warns, and will go); ncd's
+    own byte models and older transformers take past_key_values."""
+    import inspect
+
+    from ncd.compressors._lm import _cache_keyword
+
+    class New:
+        def forward(self, input_ids, cache=None, use_cache=None):
+            pass
+
+    class Old:
+        def forward(self, input_ids, past_key_values=None, use_cache=None):
+            pass
+
+    class Unreadable:
+        __signature__ = "not a signature"
+
+        def __call__(self, *args, **kwargs):
+            pass
+
+    class Opaque:
+        forward = Unreadable()  # a callable whose signature cannot be read
+
+    assert _cache_keyword(New()) == "cache" and _cache_keyword(Old()) == "past_key_values"
+    with pytest.raises((TypeError, ValueError)):
+        inspect.signature(Opaque().forward)
+    assert _cache_keyword(Opaque()) == "past_key_values"
+    net = transformers.GPT2LMHeadModel(transformers.GPT2Config(n_layer=1, n_head=2, n_embd=8, vocab_size=260))
+    expected = "cache" if "cache" in inspect.signature(net.forward).parameters else "past_key_values"
+    assert _cache_keyword(net) == expected

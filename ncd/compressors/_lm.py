@@ -28,6 +28,7 @@ The rules, stated once:
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import os
 import threading
@@ -387,8 +388,8 @@ class LMCompressor(Compressor):
                     batch_cache.batch_repeat_interleave(len(idx))
                     positions = torch.arange(len(seq), len(seq) + T).unsqueeze(0).expand(len(idx), -1)
                     logits = st.net(input_ids=batch.to(st.device), attention_mask=mask.to(st.device),
-                                    position_ids=positions.to(st.device), past_key_values=batch_cache,
-                                    use_cache=True).logits
+                                    position_ids=positions.to(st.device), use_cache=True,
+                                    **{st.cache_keyword: batch_cache}).logits
                     later = _nats(torch, logits[:, :-1], batch[:, 1:].to(st.device))
                     for r, i in enumerate(idx):
                         nats[r] += later[r, : max(len(suffixes[i]) - 1, 0)].sum()
@@ -460,8 +461,8 @@ class LMCompressor(Compressor):
         s = self._stream
         with torch.inference_mode():
             if s is not None and s[0] == begin and s[1] == seq[begin: t - 1]:
-                out = st.net(input_ids=torch.tensor([[seq[-1]]], device=st.device), past_key_values=s[2],
-                             use_cache=True)
+                out = st.net(input_ids=torch.tensor([[seq[-1]]], device=st.device), use_cache=True,
+                             **{st.cache_keyword: s[2]})
             else:
                 out = st.net(input_ids=torch.tensor([seq[begin:]], device=st.device), use_cache=True)
             self._stream = (begin, seq[begin:], out["cache"] if "cache" in out else out["past_key_values"])
@@ -470,10 +471,21 @@ class LMCompressor(Compressor):
         return p / p.sum()
 
 
+def _cache_keyword(net) -> str:
+    """The keyword by which ``net.forward`` takes a key-value cache: ``cache`` from transformers 5 on (which
+    deprecates ``past_key_values``), ``past_key_values`` before it and in ncd's own byte models."""
+    try:
+        parameters = inspect.signature(net.forward).parameters
+    except (TypeError, ValueError):  # no signature to read: the name every version has accepted
+        return "past_key_values"
+    return "cache" if "cache" in parameters else "past_key_values"
+
+
 class _Loaded:
     def __init__(self, torch, net, tok, bos, device, batch_size, max_length, stride):
         self.torch, self.net, self.tok, self.bos, self.device = torch, net, tok, bos, device
         self.batch_size, self.max_length, self.stride = batch_size, max_length, stride
+        self.cache_keyword = _cache_keyword(net)
 
 
 def _length_batches(indices, lengths, batch_size):
