@@ -23,10 +23,10 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ncd import CodeLengthClassifier
-from ncd.datasets import few_shot_indices
 from ncd.stacking import FEW_SHOT_MODELS
 
 from _common import HERE, machine, mean_interval, read_split
+from few_shot_dev import dev_trial
 
 SETS = ("sms_spam", "trec", "subj", "mr_polarity", "ag_news", "dbpedia14_subset")
 SHOTS = (5, 20, 50)
@@ -42,15 +42,13 @@ def run_set(name):
     for shots in SHOTS:
         accuracy = {c: [] for c in COMBINES}
         for seed in SEEDS:
-            idx = few_shot_indices(y, shots, random_state=seed)
-            rest = np.setdiff1d(np.arange(len(X)), idx)
-            ev = np.random.default_rng(seed).permutation(rest)[:N_EVAL]
+            idx, ev = dev_trial(y, shots, seed, N_EVAL)
             Xs, ys, Q, yq = [X[i] for i in idx], y[idx], [X[i] for i in ev], y[ev]
             for combine in COMBINES:
                 clf = CodeLengthClassifier(FEW_SHOT_MODELS, cv=min(shots, 5), combine=combine, random_state=seed,
                                            n_jobs=-1).fit(Xs, ys)
                 accuracy[combine].append(float(np.mean(clf.predict(Q) == yq)))
-        out["shots"][str(shots)] = {c: {"trials": a, "mean": mean_interval(a)[0], "interval": mean_interval(a)[1]}
+        out["shots"][str(shots)] = {c: {"trials": a, **dict(zip(("mean", "interval"), mean_interval(a)))}
                                     for c, a in accuracy.items()}
         print(name, shots, {c: round(v["mean"], 3) for c, v in out["shots"][str(shots)].items()}, flush=True)
     return out

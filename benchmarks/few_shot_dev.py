@@ -70,10 +70,16 @@ def _summed_accuracy(rel, names, classes, y):
     return float(np.mean(classes[np.argmin(sum(rel[n] for n in names), axis=1)] == y))
 
 
+def dev_trial(y, shots, seed, n_eval=N_EVAL):
+    """A development trial on a training split: ``shots`` texts per class (``few_shot_indices``) and ``n_eval``
+    other texts of the split to score (the first of a seeded permutation of the rest), as index arrays."""
+    idx = few_shot_indices(y, shots, random_state=seed)
+    rest = np.setdiff1d(np.arange(len(y)), idx)
+    return idx, np.random.default_rng(seed).permutation(rest)[:n_eval]
+
+
 def run_trial(X, y, seed):
-    idx = few_shot_indices(y, SHOTS, random_state=seed)
-    rest = np.setdiff1d(np.arange(len(X)), idx)
-    ev = np.random.default_rng(seed).permutation(rest)[:N_EVAL]
+    idx, ev = dev_trial(y, SHOTS, seed)
     Xs, ys, Q, yq = [X[i] for i in idx], y[idx], [X[i] for i in ev], y[ev]
     folds = cv_folds(ys, SHOTS, seed)
     rel, single, cv = {}, {}, {}

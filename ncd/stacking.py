@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import logsumexp, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -527,8 +527,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             weights = np.exp2(bits - bits.max(axis=1, keepdims=True))
             return weights / weights.sum(axis=1, keepdims=True)
         if self.combine == "weighted":
-            scores = self._weighted(X)
-            return np.exp(scores - logsumexp(scores, axis=1, keepdims=True))
+            return softmax(self._weighted(X), axis=1)
         return self.logistic_.predict_proba(self.code_length_features(X))
 
     def score(self, X, y, sample_weight=None):
