@@ -452,7 +452,7 @@ class CodeLengthClassifier(ClassifierMixin, _TextInput, BaseEstimator):
             best = int(np.argmax(accuracy))  # ties: the first, the smallest C
             self.cv_results_ = {"C": Cs, "mean_accuracy": accuracy.tolist()}
             self.C_, self.best_score_ = Cs[best], float(accuracy[best])
-            everything = np.ones(n, dtype=bool)
+            everything = slice(None)  # all rows, as views: no copy of the features
             if self.combine == "weighted":
                 self.weights_, self.intercept_ = fit_on(everything, self.C_)
             else:
