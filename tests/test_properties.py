@@ -25,8 +25,16 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 nonempty = st.one_of(st.text(min_size=1, max_size=300), st.binary(min_size=1, max_size=300))
 
 
+#: Bits a compressor may spend on x + " " + y beyond C(x) + C(y): the separator and a block or two of framing
+#: (brotli codes "0" + " " + 47 bytes of binary in 6 bytes more than the two apart). A normal compressor's
+#: joint length is subadditive up to such a constant, so NCD <= 1 + SLACK_BITS / max(C(x), C(y)).
+SLACK_BITS = 128
+
+
 @FAST
 @given(x=nonempty, y=nonempty, compressor=st.sampled_from(LIBRARY))
+@example(x="0", y=b"\x00\x01\x02\x1f)?\x01.(1.\x01\x000).\x01\x00\x00\x00 \x01\x00\x00)\x011.\x01\x000).",
+         compressor="brotli")  # NCD 1.214: above the 1.2 this test once assumed for every pair
 def test_ncd_is_within_bounds_for_any_documents(x, y, compressor):
     d = pairwise_distances([x], [y], compressor=compressor)[0, 0]
     if compressor == "lz77" and min(len(x), len(y)) < 32:
@@ -34,7 +42,9 @@ def test_ncd_is_within_bounds_for_any_documents(x, y, compressor):
         # length, and NCD goes up to 2 (documented on LZ77Compressor)
         assert np.isfinite(d) and 0 <= d <= 2.0 + 1e-9
         return
-    assert np.isfinite(d) and -0.05 <= d <= 1.2, (compressor, x, y, d)
+    c = get_compressor(compressor)
+    largest = max(c.code_length(t.encode() if isinstance(t, str) else t) for t in (x, y))  # as pairwise encodes
+    assert np.isfinite(d) and -0.05 <= d <= 1 + SLACK_BITS / largest, (compressor, x, y, d)
 
 
 @FAST
