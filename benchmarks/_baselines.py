@@ -28,12 +28,14 @@ import warnings
 
 import numpy as np
 from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.naive_bayes import MultinomialNB
+from sklearn.pipeline import make_pipeline
 
 #: every feature space is bounded so 20 Newsgroups (11k texts, 22 MB) fits in memory and minutes
 MAX_FEATURES = 200_000
@@ -95,7 +97,7 @@ class _NBSVM:
         return _NBSVMModel(value)
 
 
-class _NBSVMModel:
+class _NBSVMModel(ClassifierMixin, BaseEstimator):
     def __init__(self, C, alpha=1.0):
         self.C, self.alpha = C, alpha
 
@@ -115,15 +117,24 @@ class _NBSVMModel:
             self._lr.append(lr)
         return self
 
-    def predict(self, X):
+    def decision_function(self, X):
+        """Each class's one-vs-rest score, ndarray of shape (n_samples, n_classes)."""
         X = sparse.csr_matrix(X, dtype=np.float64)
-        scores = np.column_stack([lr.decision_function(X.multiply(r).tocsr()) for r, lr in zip(self._r, self._lr)])
-        return self.classes_[np.argmax(scores, axis=1)]
+        return np.column_stack([lr.decision_function(X.multiply(r).tocsr()) for r, lr in zip(self._r, self._lr)])
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
 
 
 def _spec(name):
     return {"word_tfidf_lr": lambda: _TfidfLR("word"), "char_tfidf_lr": lambda: _TfidfLR("char"),
             "word_nb": _WordNB, "nbsvm": _NBSVM}[name]()
+
+
+def pipeline(name, value):
+    """The baseline ``name`` with its setting ``value``, as one estimator of texts (vectoriser and model)."""
+    spec = _spec(name)
+    return make_pipeline(spec.features(), spec.model(value))
 
 
 def _folds(y, cv, seed):
