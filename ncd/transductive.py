@@ -20,18 +20,18 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_int, check_texts
-from .classification import _accuracy, _encode_labels, _TextInput
+from .classification import _encode_labels, _LabelScore, _TextInput
 
 __all__ = ["TransductiveClassifier"]
 
 
-class TransductiveClassifier(MetaEstimatorMixin, ClassifierMixin, _TextInput, BaseEstimator):
+class TransductiveClassifier(MetaEstimatorMixin, _LabelScore, ClassifierMixin, _TextInput, BaseEstimator):
     """Self-training on the texts to classify, in ``rounds`` rounds of pseudo-labels (transductive).
 
     ``predict(X)`` starts from ``estimator`` fitted on the labelled training texts and scores X. In
     round r of R (``rounds``), for each class, the texts of X predicted as that class are ranked by
-    their margin (the class's score minus the runner-up's) and the first ``ceil(r / R)`` share of
-    them is kept; ``estimator`` is fitted again on the labelled texts plus those kept, with the
+    their margin (the class's score minus the runner-up's) and the first r / R of them (rounded up) are
+    kept; ``estimator`` is fitted again on the labelled texts plus those kept, with the
     predicted labels, and X is scored again. The last round keeps every text of X. Predictions are
     those of the last model. The rule never reads a label of X; ranking within each predicted class
     keeps every class in the pseudo-labels however uneven the margins of different classes are.
@@ -148,7 +148,3 @@ class TransductiveClassifier(MetaEstimatorMixin, ClassifierMixin, _TextInput, Ba
     def predict(self, X):
         """The class of each text of X after the rounds of self-training on X."""
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy of ``predict(X)`` (one call, so X is also the unlabelled texts) against the labels y."""
-        return _accuracy(y, self.predict(X), sample_weight)
