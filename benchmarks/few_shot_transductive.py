@@ -67,6 +67,12 @@ def trial(Xs, ys, Q, yq, seed):
             "linear_transductive": lin_trans}
 
 
+def _progress(name, part, r):
+    print(f"  {name} {part} seed {r['seed']}: compression {r['compression']:.3f} -> "
+          f"{r['compression_transductive']:.3f}, linear {r['linear']:.3f} -> {r['linear_transductive']:.3f}",
+          flush=True)
+
+
 def summarise(runs):
     keys = ("compression", "compression_transductive", "linear", "linear_transductive")
     return {k: mean_interval([r[k] for r in runs]) for k in keys}
@@ -81,6 +87,7 @@ def run_set(name, base_runs, sum_runs):
         idx, ev = dev_trial(y, SHOTS, seed)
         dev.append(trial([X[i] for i in idx], y[idx], [X[i] for i in ev], y[ev], seed))
         dev[-1]["indices"], dev[-1]["eval_indices"] = idx.tolist(), ev.tolist()
+        _progress(name, "dev", dev[-1])
     Q, yq = seeded_sample(*read_split(name, "test"), 1000, 1)
     yq = np.asarray(yq, dtype=object)
     test = []
@@ -90,6 +97,7 @@ def run_set(name, base_runs, sum_runs):
             raise SystemExit(f"{name} seed {run['seed']}: the trial differs from few_shot.json's.")
         test.append(trial([X[i] for i in idx], y[idx], Q, yq, run["seed"]))
         test[-1]["indices"] = idx.tolist()
+        _progress(name, "test", test[-1])
         # round 0 is the inductive benchmark: the same figures as before, or the comparison is not like for like
         same = (test[-1]["compression"], test[-1]["linear_choice"], test[-1]["linear"])
         if same != (old_sum["sum_test"], run["linear_choice"], run["linear_test"]):
