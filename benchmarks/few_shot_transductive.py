@@ -27,7 +27,6 @@ Writes few_shot_transductive.json/.md after every set.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import warnings
@@ -39,13 +38,15 @@ from ncd import CodeLengthClassifier, TransductiveClassifier
 from ncd.datasets import few_shot_indices
 from ncd.stacking import FEW_SHOT_MODELS
 
+import _increments as increments
 from _baselines import BASELINES, pipeline, tune_one
-from _common import HERE, machine, mean_interval, read_split, seeded_sample
+from _common import HERE, mean_interval, read_split, seeded_sample
 from few_shot_dev import SEEDS as DEV_SEEDS
 from few_shot_dev import dev_trial
 
 SHOTS = 5
 ROUNDS = 3
+KEYS = ("compression", "compression_transductive", "linear", "linear_transductive")  # plain and self-trained
 ORDER = ["sms_spam", "trec", "sst2", "mr_polarity", "subj", "ag_news", "r8", "dbpedia14_subset", "ohsumed",
          "20newsgroups", "udhr_langid"]
 
@@ -74,8 +75,7 @@ def _progress(name, part, r):
 
 
 def summarise(runs):
-    keys = ("compression", "compression_transductive", "linear", "linear_transductive")
-    return {k: mean_interval([r[k] for r in runs]) for k in keys}
+    return {k: mean_interval([r[k] for r in runs]) for k in KEYS}
 
 
 def run_set(name, base_runs, sum_runs):
@@ -105,11 +105,15 @@ def run_set(name, base_runs, sum_runs):
                              f"{(old_sum['sum_test'], run['linear_choice'], run['linear_test'])}.")
     out = {"data": name, "dev": {"runs": dev, **summarise(dev)}, "test": {"runs": test, **summarise(test)},
            "seconds": time.perf_counter() - began}
-    d, t = out["dev"], out["test"]
-    print(f"{name}: dev {d['compression_transductive'][0]:.3f} vs {d['linear_transductive'][0]:.3f}; "
-          f"test {t['compression'][0]:.3f} -> {t['compression_transductive'][0]:.3f}, linear "
-          f"{t['linear'][0]:.3f} -> {t['linear_transductive'][0]:.3f}", flush=True)
     return out
+
+
+def summary(out):
+    """The line printed after each set."""
+    d, t = out["dev"], out["test"]
+    return (f"{out['data']}: dev {d['compression_transductive'][0]:.3f} vs {d['linear_transductive'][0]:.3f}; "
+            f"test {t['compression'][0]:.3f} -> {t['compression_transductive'][0]:.3f}, linear "
+            f"{t['linear'][0]:.3f} -> {t['linear_transductive'][0]:.3f}")
 
 
 def _fmt(cell, best):
@@ -137,7 +141,7 @@ def markdown(out):
     results = sorted(out["results"], key=lambda r: ORDER.index(r["data"]))
     for r in results:
         d = r["dev"]
-        cells = [d[k][0] for k in ("compression", "compression_transductive", "linear", "linear_transductive")]
+        cells = [d[k][0] for k in KEYS]
         lines.append(f"| {r['data']} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
     lines += ["", "## Benchmark trials (few_shot.json's 5-shot trials, 1,000 test texts, scored once)", "",
               "Mean ± 95% t-interval over 5 trials; bold: the best of the row. *vs linear transductive*: the "
@@ -148,14 +152,13 @@ def markdown(out):
     ahead_like = ahead_strict = ahead_plain = 0
     for r in results:
         t = r["test"]
-        keys = ("compression", "compression_transductive", "linear", "linear_transductive")
-        best = max(t[k][0] for k in keys)
+        best = max(t[k][0] for k in KEYS)
         like = t["compression_transductive"][0] - t["linear_transductive"][0]
         strict = t["compression_transductive"][0] - max(t["linear"][0], t["linear_transductive"][0])
         ahead_like += like > 0
         ahead_strict += strict > 0
         ahead_plain += t["compression"][0] > t["linear"][0]
-        lines.append(f"| {r['data']} | " + " | ".join(_fmt(t[k], best) for k in keys) +
+        lines.append(f"| {r['data']} | " + " | ".join(_fmt(t[k], best) for k in KEYS) +
                      f" | {100 * like:+.1f} | {100 * strict:+.1f} |")
     n = len(results)
     lines += ["", f"**Transductive compression ahead of the transductive linear baseline on {ahead_like} of {n} "
@@ -167,26 +170,13 @@ def markdown(out):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", action="append")
-    parser.add_argument("--resume", action="store_true", help="keep the sets already in the results file")
-    args = parser.parse_args()
-    base = {r["data"]: r["shots"][str(SHOTS)]["runs"] for r in json.loads((HERE / "few_shot.json").read_text())[
-        "results"]}
     sums = {r["data"]: r["shots"][str(SHOTS)]["runs"]
             for r in json.loads((HERE / "few_shot_sum.json").read_text())["results"]}
-    path = HERE / "few_shot_transductive.json"
-    out = {"benchmark": "few_shot_transductive", "machine": machine(), "shots": SHOTS, "rounds": ROUNDS,
-           "models": [dict(m) for m in FEW_SHOT_MODELS], "results": []}
-    if args.resume and path.exists():
-        out["results"] = json.loads(path.read_text())["results"]
-    done = {r["data"] for r in out["results"]}
-    for name in args.data or ORDER:
-        if name in done:
-            continue
-        out["results"].append(run_set(name, base[name], sums[name]))
-        path.write_text(json.dumps(out, indent=1) + "\n")
-        (HERE / "few_shot_transductive.md").write_text(markdown(out))
+    out = increments.main(
+        "few_shot_transductive", "few_shot",
+        lambda row: run_set(row["data"], row["shots"][str(SHOTS)]["runs"], sums[row["data"]]), summary,
+        lambda out, every: markdown(out), order=ORDER, doc=__doc__,
+        extra={"shots": SHOTS, "rounds": ROUNDS, "models": [dict(m) for m in FEW_SHOT_MODELS]})
     print(markdown(out))
 
 
