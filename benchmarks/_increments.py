@@ -5,6 +5,7 @@
 CV and test accuracy, and the best tuned linear baseline), add their new candidates to each set's row, choose
 again by CV accuracy, and write a table. :func:`main` is their command line and loop; :func:`table` their
 markdown, :func:`cv_test` its cells and :func:`head` the start of each printed line.
+``few_shot_transductive.py`` runs its sets through :func:`main` too, on the rows of ``few_shot.json``.
 """
 
 from __future__ import annotations
